@@ -1,0 +1,122 @@
+"""The plain-data changes the core asks the page for.
+
+The core never touches a page. It returns lists of these, and an executor applies them in order:
+``static/wootric-web.js`` in the browser's main thread, :mod:`wootric_web.browser_page` for Python
+on the main thread, :mod:`wootric_web.memory_page` in CPython. ``to_wire`` gives the JSON form that
+crosses from the worker (see ``docs/architecture.md``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, TypeAlias
+
+from .values import JsonValue
+
+
+@dataclass(frozen=True, slots=True)
+class WriteSettings:
+    """Assign these keys of ``window.wootricSettings`` (other keys stay as they are)."""
+
+    values: dict[str, JsonValue]
+
+    def to_wire(self) -> dict[str, JsonValue]:
+        return {"op": "settings", "values": self.values}
+
+
+@dataclass(frozen=True, slots=True)
+class RemoveSettings:
+    """Delete these keys of ``window.wootricSettings``."""
+
+    keys: tuple[str, ...]
+
+    def to_wire(self) -> dict[str, JsonValue]:
+        return {"op": "unset", "keys": list(self.keys)}
+
+
+@dataclass(frozen=True, slots=True)
+class LoadBeacon:
+    """Add the beacon script to the page, once, and report whether it loaded."""
+
+    url: str
+
+    def to_wire(self) -> dict[str, JsonValue]:
+        return {"op": "load_beacon", "url": self.url}
+
+
+@dataclass(frozen=True, slots=True)
+class CallBeacon:
+    """Give the beacon a command: ``window.wootric(command)``."""
+
+    command: Literal["run", "page", "group"]
+
+    def to_wire(self) -> dict[str, JsonValue]:
+        return {"op": "beacon", "command": self.command}
+
+
+@dataclass(frozen=True, slots=True)
+class Store:
+    """Write one identity value where analytics.js keeps it; ``value=None`` removes it."""
+
+    key: str
+    value: str | None
+    place: Literal["cookie", "local"]
+
+    def to_wire(self) -> dict[str, JsonValue]:
+        return {
+            "op": "store",
+            "key": self.key,
+            "value": self.value,
+            "cookie": self.place == "cookie",
+            "local": self.place == "local",
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class IdentityChanged:
+    """The identity as it now stands, for synchronous reads such as ``analytics.user().id()``."""
+
+    user_id: str | None
+    anonymous_id: str
+    traits: dict[str, JsonValue]
+
+    def to_wire(self) -> dict[str, JsonValue]:
+        return {
+            "op": "identity",
+            "user_id": self.user_id,
+            "anonymous_id": self.anonymous_id,
+            "traits": self.traits,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Warning:
+    """Tell the site owner about bad input. ``message`` never contains the caller's data."""
+
+    code: str
+    message: str
+
+    def to_wire(self) -> dict[str, JsonValue]:
+        return {"op": "warn", "code": self.code, "message": self.message}
+
+
+@dataclass(frozen=True, slots=True)
+class CallDone:
+    """Everything call ``call`` asked of the page has been applied: resolve its promise."""
+
+    call: int
+
+    def to_wire(self) -> dict[str, JsonValue]:
+        return {"op": "done", "call": self.call}
+
+
+Change: TypeAlias = (
+    WriteSettings
+    | RemoveSettings
+    | LoadBeacon
+    | CallBeacon
+    | Store
+    | IdentityChanged
+    | Warning
+    | CallDone
+)
