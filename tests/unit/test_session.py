@@ -1,0 +1,147 @@
+"""The session: start-up, holding calls until the beacon loads, and beacon failure."""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+
+from wootric_web.changes import (
+    CallBeacon,
+    CallDone,
+    Change,
+    LoadBeacon,
+    Store,
+    Warning,
+    WriteSettings,
+)
+from wootric_web.session import Session
+
+
+def session(token: str = "NPS-01fe3cbc") -> Session:
+    return Session(token, beacon_url="/beacon.js", new_id=lambda: "anon-1")
+
+
+def page_ops(changes: list[Change]) -> list[Change]:
+    return [c for c in changes if isinstance(c, WriteSettings | CallBeacon | CallDone)]
+
+
+def test_calls_before_the_beacon_loads_are_held_then_released_in_order() -> None:
+    s = session()
+    s.start()
+    assert page_ops(s.call(1, "identify", ["u1"])) == []
+    assert page_ops(s.call(2, "track", ["e"])) == []
+    released = s.beacon_loaded()
+    assert [type(c).__name__ for c in released] == [
+        "WriteSettings",
+        "CallBeacon",
+        "CallDone",
+        "WriteSettings",
+        "CallBeacon",
+        "CallDone",
+    ]
+    assert [c.call for c in released if isinstance(c, CallDone)] == [1, 2]
+
+
+def test_identity_is_stored_at_once_even_before_the_beacon_loads() -> None:
+    s = session()
+    s.start()
+    changes = s.call(1, "identify", ["u1"])
+    assert any(isinstance(c, Store) and c.key == "ajs_user_id" for c in changes)
+
+
+def test_calls_after_the_beacon_loads_apply_at_once() -> None:
+    s = session()
+    s.start()
+    s.beacon_loaded()
+    assert page_ops(s.call(1, "track", ["e"]))[-1] == CallDone(1)
+
+
+def test_a_failed_beacon_still_writes_settings_and_completes_calls_without_commands() -> None:
+    s = session()
+    s.start()
+    s.call(1, "identify", ["u1"])
+    released = s.beacon_failed()
+    assert not any(isinstance(c, CallBeacon) for c in released)
+    assert any(isinstance(c, WriteSettings) for c in released)
+    assert released[-1] == CallDone(1)
+    later = s.call(2, "track", ["e"])
+    assert not any(isinstance(c, CallBeacon) for c in later)
+    assert later[-1] == CallDone(2)
+
+
+def test_a_beacon_outcome_is_taken_once() -> None:
+    s = session()
+    s.start()
+    s.call(1, "track", ["e"])
+    assert s.beacon_loaded()
+    assert s.beacon_failed() == []
+    assert s.beacon_loaded() == []
+
+
+@pytest.mark.parametrize("token", ["NPS-01fe3cbc", "NPS-EU-01fe3cbc", "NPS-AU-ABCDEF12"])
+def test_valid_tokens_load_the_beacon(token: str) -> None:
+    assert LoadBeacon("/beacon.js") in session(token).start()
+
+
+@pytest.mark.parametrize(
+    "token", ["", "NPS-123", "nps-01fe3cbc", "NPS-01fe3cbc9", "NPS-01fe3cb!", "NPS-US-01fe3cbc"]
+)
+def test_an_invalid_token_never_loads_the_beacon_but_calls_still_complete(token: str) -> None:
+    s = session(token)
+    start = s.start()
+    assert not any(isinstance(c, LoadBeacon) for c in start)
+    assert any(isinstance(c, Warning) and c.code == "account-token-invalid" for c in start)
+    assert s.call(1, "track", ["e"])[-1] == CallDone(1)
+
+
+def test_unknown_methods_complete_with_a_warning() -> None:
+    s = session()
+    s.start()
+    s.beacon_loaded()
+    changes = s.call(1, "explode", [])
+    assert any(isinstance(c, Warning) and c.code == "method-unknown" for c in changes)
+    assert changes[-1] == CallDone(1)
+
+
+def test_python_api_ready_resolves_at_once_in_memory() -> None:
+    import asyncio
+
+    from wootric_web import Analytics
+
+    analytics = Analytics("NPS-01fe3cbc")
+    asyncio.run(asyncio.wait_for(analytics.ready(), timeout=1))
+
+
+def test_python_api_callbacks_run_after_the_call_is_applied() -> None:
+    from wootric_web import Analytics
+
+    analytics = Analytics("NPS-01fe3cbc")
+    seen: list[object] = []
+    analytics.track("e", {}, None, lambda: seen.append(analytics.wootric_settings["event_name"]))
+    analytics.identify("u1", callback=lambda: seen.append(analytics.beacon_calls[:]))
+    assert seen == ["e", ["run", "run"]]
+
+
+def test_a_failing_callback_warns_and_does_not_raise() -> None:
+    from wootric_web import Analytics, WootricWebWarning
+
+    def broken() -> None:
+        raise ValueError("boom")
+
+    analytics = Analytics("NPS-01fe3cbc")
+    with pytest.warns(WootricWebWarning, match="ValueError"):
+        analytics.track("e", broken)
+    assert analytics.beacon_calls == ["run"]
+
+
+def test_a_failed_beacon_in_memory_writes_settings_and_gives_no_commands() -> None:
+    from wootric_web import Analytics, MemoryPage
+
+    page = MemoryPage(beacon_loads=False)
+    analytics = Analytics("NPS-01fe3cbc", page=page)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        analytics.track("e")
+    assert analytics.wootric_settings["event_name"] == "e"
+    assert analytics.beacon_calls == []

@@ -1,0 +1,207 @@
+"""The public Python API: ``Analytics``, the analytics.js calls for Python code.
+
+In CPython it drives an in-memory page (:class:`~wootric_web.memory_page.MemoryPage`); inside
+Pyodide on the main thread (PyScript, JupyterLite) it drives the real ``window``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import warnings
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from .changes import CallDone, Change, LoadBeacon, Warning
+from .executor import Executor
+from .memory_page import MemoryPage
+from .page_context import PageContext
+from .session import DEFAULT_BEACON_URL, Beacon, Session
+from .values import Value
+
+# The guard Pyodide itself uses: its core module is only ever loaded inside Pyodide.
+IN_PYODIDE = "_pyodide_core" in sys.modules
+
+
+class WootricWebWarning(UserWarning):
+    """Bad input that was ignored or repaired. The message never contains the caller's data."""
+
+
+class User:
+    """The current visitor, as ``analytics.user()`` gives it in analytics.js."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    @property
+    def id(self) -> str | None:
+        return self._session.identity.user_id
+
+    @property
+    def anonymous_id(self) -> str:
+        return self._session.identity.anonymous_id
+
+    @property
+    def traits(self) -> dict[str, Value]:
+        return dict(self._session.identity.traits)
+
+
+class Analytics:
+    """Segment-style calls that drive InMoment (Wootric) surveys on one page.
+
+    >>> analytics = Analytics("NPS-01fe3cbc")
+    >>> analytics.identify("abcd1234", {"email": "shawn@example.com"})
+    >>> analytics.wootric_settings["email"], analytics.beacon_calls
+    ('shawn@example.com', ['run'])
+
+    No call raises on bad input: it warns (:class:`WootricWebWarning`) and applies the rest.
+    """
+
+    def __init__(
+        self,
+        account_token: str,
+        *,
+        location: str | PageContext | None = None,
+        beacon_url: str = DEFAULT_BEACON_URL,
+        page: Executor | None = None,
+    ) -> None:
+        self._page: Executor = page or _default_page(location)
+        local, cookies = self._page.stored()
+        self._session = Session(
+            account_token, beacon_url=beacon_url, stored_local=local, stored_cookie=cookies
+        )
+        self._callbacks: dict[int, Callable[[], object]] = {}
+        self._next_call = 0
+        self._ready: asyncio.Future[None] | None = None
+        self.user = User(self._session)
+        self._apply(self._session.start())
+
+    @property
+    def wootric_settings(self) -> dict[str, Any]:
+        """``window.wootricSettings`` as written so far (a copy)."""
+        return self._page.settings()
+
+    @property
+    def beacon_calls(self) -> list[str]:
+        """The commands given to ``window.wootric``, in order."""
+        return self._page.beacon_calls()
+
+    async def ready(self) -> None:
+        """Wait until the beacon has loaded (or has definitively failed)."""
+        if self._session.beacon_state is not Beacon.LOADING:
+            return
+        if self._ready is None:
+            self._ready = asyncio.get_event_loop().create_future()
+        await self._ready
+
+    def identify(
+        self,
+        user_id: object = None,
+        traits: object = None,
+        options: object = None,
+        callback: object = None,
+    ) -> None:
+        """``identify(userId?, traits?, options?, callback?)``, read as analytics.js reads it."""
+        self._call("identify", [user_id, traits, options, callback])
+
+    def track(
+        self,
+        event: object = None,
+        properties: object = None,
+        options: object = None,
+        callback: object = None,
+    ) -> None:
+        """``track(event, properties?, options?, callback?)``."""
+        self._call("track", [event, properties, options, callback])
+
+    def page(
+        self,
+        category: object = None,
+        name: object = None,
+        properties: object = None,
+        options: object = None,
+        callback: object = None,
+    ) -> None:
+        """``page(category?, name?, properties?, options?, callback?)``."""
+        self._call("page", [category, name, properties, options, callback])
+
+    def group(
+        self,
+        group_id: object = None,
+        traits: object = None,
+        options: object = None,
+        callback: object = None,
+    ) -> None:
+        """``group(groupId?, traits?, options?, callback?)``."""
+        self._call("group", [group_id, traits, options, callback])
+
+    def alias(self, *args: object) -> None:
+        """Accepted and ignored: Wootric has no use for aliases."""
+        self._call("alias", list(args))
+
+    def screen(self, *args: object) -> None:
+        """Accepted and ignored: screens are for mobile apps."""
+        self._call("screen", list(args))
+
+    def reset(self) -> None:
+        """Forget the visitor: user id, traits, group, anonymous id, and their settings."""
+        self._call("reset", [])
+
+    def set_anonymous_id(self, anonymous_id: str) -> None:
+        self._call("setAnonymousId", [anonymous_id])
+
+    def _call(self, method: str, args: Sequence[object]) -> None:
+        self._next_call += 1
+        for arg in args:
+            if callable(arg):
+                self._callbacks[self._next_call] = arg
+                break
+        try:
+            changes = self._session.call(self._next_call, method, args, self._page.context())
+        except Exception as error:  # noqa: BLE001 - a call must never raise into the caller
+            changes = [
+                Warning("internal-error", f"{method} failed: {type(error).__name__}."),
+                CallDone(self._next_call),
+            ]
+        self._apply(changes)
+
+    def _apply(self, changes: Sequence[Change]) -> None:
+        for change in changes:
+            if isinstance(change, LoadBeacon):
+                self._page.load_beacon(change.url, self._beacon_outcome)
+            elif isinstance(change, Warning):
+                warnings.warn(f"[wootric-web] {change.message}", WootricWebWarning, stacklevel=4)
+            elif isinstance(change, CallDone):
+                self._complete(change.call)
+            else:
+                self._page.apply(change)
+        settled = self._session.beacon_state is not Beacon.LOADING
+        if settled and self._ready is not None and not self._ready.done():
+            self._ready.set_result(None)
+
+    def _beacon_outcome(self, loaded: bool) -> None:
+        self._apply(self._session.beacon_loaded() if loaded else self._session.beacon_failed())
+
+    def _complete(self, call: int) -> None:
+        callback = self._callbacks.pop(call, None)
+        if callback is None:
+            return
+        try:
+            callback()
+        except Exception as error:  # noqa: BLE001 - the caller's callback must not break us
+            warnings.warn(
+                f"[wootric-web] a callback raised {type(error).__name__}.",
+                WootricWebWarning,
+                stacklevel=2,
+            )
+
+
+def _default_page(location: str | PageContext | None) -> Executor:
+    if IN_PYODIDE:
+        from .browser_page import BrowserPage
+
+        return BrowserPage()
+    return MemoryPage(location=location)
+
+
+__all__: Any = ["Analytics", "User", "WootricWebWarning"]

@@ -1,0 +1,146 @@
+"""Executor: the real page, through Pyodide's ``js`` module (Python on the main thread).
+
+This is the only Python module that touches ``window``. It is imported only inside Pyodide.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from functools import partial
+from typing import Any
+from urllib.parse import quote, unquote
+
+import js
+from pyodide.ffi import create_proxy
+
+from .changes import CallBeacon, IdentityChanged, RemoveSettings, Store, WriteSettings
+from .executor import BeaconOutcome, PageChange
+from .identity import ANONYMOUS_ID, GROUP_ID, GROUP_PROPERTIES, USER_ID, USER_TRAITS
+from .page_context import PageContext
+from .values import JsonValue
+
+# A beacon that neither loads nor fails within this time is treated as failed, so that
+# `ready()` and every held call still settle.
+BEACON_TIMEOUT_MS = 10_000
+COOKIE_MAX_AGE = 365 * 24 * 60 * 60
+
+
+class BrowserPage:
+    """Applies changes to ``window.wootricSettings``, the beacon, cookies and localStorage."""
+
+    def __init__(self, *, beacon_timeout_ms: int = BEACON_TIMEOUT_MS) -> None:
+        self._commands: list[str] = []
+        self._beacon_timeout_ms = beacon_timeout_ms
+
+    def stored(self) -> tuple[Mapping[str, str], Mapping[str, str]]:
+        local: dict[str, str] = {}
+        for key in (ANONYMOUS_ID, USER_ID, USER_TRAITS, GROUP_ID, GROUP_PROPERTIES):
+            value = _quietly(partial(js.localStorage.getItem, key))
+            if isinstance(value, str):
+                local[key] = value
+        return local, _cookies()
+
+    def context(self) -> PageContext:
+        location = js.location
+        canonical = js.document.querySelector("link[rel='canonical']")
+        return PageContext(
+            href=location.href,
+            pathname=location.pathname,
+            search=location.search,
+            referrer=js.document.referrer,
+            title=js.document.title,
+            canonical=canonical.getAttribute("href") if canonical else None,
+        )
+
+    def apply(self, change: PageChange) -> None:
+        match change:
+            case WriteSettings(values):
+                settings = _settings_object()
+                for key, value in values.items():
+                    # JSON.parse builds plain JavaScript values, and `__proto__` keys become
+                    # ordinary properties rather than prototype changes.
+                    js.Reflect.set(settings, key, js.JSON.parse(json.dumps(value)))
+            case RemoveSettings(keys):
+                settings = _settings_object()
+                for key in keys:
+                    js.Reflect.deleteProperty(settings, key)
+            case CallBeacon(command):
+                wootric = getattr(js.window, "wootric", None)
+                if callable(wootric):
+                    self._commands.append(command)
+                    _quietly(lambda: wootric(command))
+            case Store(key, value, "local"):
+                if value is None:
+                    _quietly(lambda: js.localStorage.removeItem(key))
+                else:
+                    _quietly(lambda: js.localStorage.setItem(key, value))
+            case Store(key, value, "cookie"):
+                age = 0 if value is None else COOKIE_MAX_AGE
+                cookie = f"{key}={quote(value or '', safe='')}; path=/; max-age={age}; SameSite=Lax"
+                _quietly(lambda: setattr(js.document, "cookie", cookie))
+            case IdentityChanged():
+                pass
+
+    def load_beacon(self, url: str, outcome: BeaconOutcome) -> None:
+        script = js.document.createElement("script")
+        proxies: list[Any] = []
+
+        def settle(loaded: bool) -> None:
+            if not proxies:
+                return
+            for proxy in proxies:
+                proxy.destroy()
+            proxies.clear()
+            outcome(loaded and callable(getattr(js.window, "wootric", None)))
+
+        proxies.extend(
+            create_proxy(handler)
+            for handler in (
+                lambda _event: settle(True),
+                lambda _event: settle(False),
+                lambda: settle(False),
+            )
+        )
+        on_load, on_error, on_timeout = proxies
+        script.addEventListener("load", on_load)
+        script.addEventListener("error", on_error)
+        js.setTimeout(on_timeout, self._beacon_timeout_ms)
+        script.async_ = True
+        script.src = url
+        js.document.head.appendChild(script)
+
+    def settings(self) -> dict[str, JsonValue]:
+        text = js.JSON.stringify(_settings_object())
+        settings = json.loads(text) if isinstance(text, str) else {}
+        return settings if isinstance(settings, dict) else {}
+
+    def beacon_calls(self) -> list[str]:
+        return list(self._commands)
+
+
+def _settings_object() -> Any:
+    settings = getattr(js.window, "wootricSettings", None)
+    if settings is None or js.Object(settings) != settings:
+        settings = js.Object.new()
+        js.window.wootricSettings = settings
+    return settings
+
+
+def _cookies() -> dict[str, str]:
+    text = _quietly(lambda: js.document.cookie)
+    cookies: dict[str, str] = {}
+    for pair in (text if isinstance(text, str) else "").split(";"):
+        name, _, value = pair.strip().partition("=")
+        if name and name not in cookies:
+            cookies[name] = unquote(value)
+    return cookies
+
+
+def _quietly(action: Callable[[], Any]) -> Any:
+    """Storage and the beacon may throw (private modes, blocked cookies, a broken beacon):
+    the page must keep working, so such failures are swallowed here, at the edge."""
+    try:
+        return action()
+    except Exception:  # noqa: BLE001
+        return None

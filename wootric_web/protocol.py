@@ -1,0 +1,73 @@
+"""The JSON messages between the JavaScript loader and Python (see ``docs/architecture.md``).
+
+:func:`handle` is the only entry point the worker (or ``data-mode="main"``) calls: JSON text in,
+a JSON array of changes out. It never raises: a failure inside the core still completes the call
+it came with, so no promise on the page is left pending.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+from .changes import CallDone, Change, Warning
+from .page_context import PageContext
+from .session import DEFAULT_BEACON_URL, Session
+
+_session: Session | None = None
+
+
+def handle(text: str) -> str:
+    """Apply one message to this page's session and return the changes as JSON text."""
+    message: object = None
+    try:
+        message = json.loads(text)
+        changes = _dispatch(message)
+    except Exception as error:  # noqa: BLE001 - the page must never see a Python exception
+        changes = [
+            Warning("internal-error", f"wootric-web failed on a message: {type(error).__name__}.")
+        ]
+        call_id = message.get("id") if isinstance(message, Mapping) else None
+        if isinstance(call_id, int) and not isinstance(call_id, bool):
+            changes.append(CallDone(call_id))
+    return json.dumps([change.to_wire() for change in changes], allow_nan=False)
+
+
+def _dispatch(message: object) -> list[Change]:
+    global _session
+    if not isinstance(message, Mapping):
+        return [Warning("message-invalid", "A message that is not an object was ignored.")]
+    kind = message.get("kind")
+    if kind == "start":
+        stored = message.get("stored")
+        stored = stored if isinstance(stored, Mapping) else {}
+        beacon_url = message.get("beacon_url")
+        _session = Session(
+            str(message.get("account_token") or ""),
+            beacon_url=beacon_url if isinstance(beacon_url, str) else DEFAULT_BEACON_URL,
+            stored_local=_strings(stored.get("local")),
+            stored_cookie=_strings(stored.get("cookie")),
+        )
+        return _session.start()
+    if _session is None:
+        raise RuntimeError("a message arrived before start")
+    if kind == "call":
+        args = message.get("args")
+        return _session.call(
+            int(message["id"]),
+            str(message.get("method")),
+            args if isinstance(args, list) else [],
+            PageContext.from_wire(message.get("page")),
+        )
+    if kind == "beacon":
+        loaded = message.get("state") == "loaded"
+        return _session.beacon_loaded() if loaded else _session.beacon_failed()
+    return [Warning("message-invalid", "A message of an unknown kind was ignored.")]
+
+
+def _strings(raw: object) -> dict[str, str]:
+    if not isinstance(raw, Mapping):
+        return {}
+    return {
+        key: value for key, value in raw.items() if isinstance(key, str) and isinstance(value, str)
+    }
