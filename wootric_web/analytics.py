@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from .changes import CallDone, Change, LoadBeacon, Warning
@@ -61,7 +61,7 @@ class Analytics:
         self,
         account_token: str,
         *,
-        location: str | PageContext | None = None,
+        location: str | Mapping[str, object] | PageContext | None = None,
         beacon_url: str = DEFAULT_BEACON_URL,
         page: Executor | None = None,
     ) -> None:
@@ -196,7 +196,7 @@ class Analytics:
             )
 
 
-def _default_page(location: str | PageContext | None) -> Executor:
+def _default_page(location: str | Mapping[str, object] | PageContext | None) -> Executor:
     if IN_PYODIDE:
         from .browser_page import BrowserPage
 

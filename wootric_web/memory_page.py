@@ -14,7 +14,8 @@ from .values import JsonValue
 class MemoryPage:
     """A page held in dictionaries: ``settings`` is ``window.wootricSettings``.
 
-    ``location`` is the page's URL (or a full :class:`PageContext`); without it the page defaults
+    ``location`` is the page's URL, a :class:`PageContext`, or a mapping of its fields
+    (``{"url": …, "referrer": …, "title": …, "canonical": …}``); without it the page defaults
     (``path``, ``url``, …) are left out of ``page_info``. ``beacon_loads=False`` plays a beacon
     that fails to load.
     """
@@ -22,13 +23,13 @@ class MemoryPage:
     def __init__(
         self,
         *,
-        location: str | PageContext | None = None,
+        location: str | Mapping[str, object] | PageContext | None = None,
         settings: Mapping[str, JsonValue] | None = None,
         local_storage: Mapping[str, str] | None = None,
         cookies: Mapping[str, str] | None = None,
         beacon_loads: bool = True,
     ) -> None:
-        self.location = PageContext.from_url(location) if isinstance(location, str) else location
+        self.location = None if location is None else PageContext.from_location(location)
         self.wootric_settings: dict[str, JsonValue] = dict(settings or {})
         self.local_storage: dict[str, str] = dict(local_storage or {})
         self.cookies: dict[str, str] = dict(cookies or {})

@@ -44,6 +44,27 @@ class PageContext:
         )
 
     @classmethod
+    def from_location(cls, location: str | Mapping[str, object] | PageContext) -> PageContext:
+        """The context from a URL, a ready :class:`PageContext`, or a mapping of its fields
+        (``url`` is accepted for ``href``; ``pathname`` and ``search`` default to the URL's)."""
+        if isinstance(location, PageContext):
+            return location
+        if isinstance(location, str):
+            return cls.from_url(location)
+        given = cls.from_wire({"href": location.get("url"), **location})
+        if given.href is None:
+            return given
+        derived = cls.from_url(given.href)
+        return cls(
+            href=given.href,
+            pathname=given.pathname if given.pathname is not None else derived.pathname,
+            search=given.search if given.search is not None else derived.search,
+            referrer=given.referrer,
+            title=given.title,
+            canonical=given.canonical,
+        )
+
+    @classmethod
     def from_wire(cls, raw: object) -> PageContext:
         """The context from a call message's ``page`` object; anything malformed is unknown."""
         if not isinstance(raw, Mapping):

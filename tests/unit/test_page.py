@@ -70,6 +70,35 @@ def test_page_defaults_never_override_what_the_caller_gave() -> None:
     assert info["url"] == "https://example.com/docs"
 
 
+def test_a_location_mapping_gives_referrer_title_and_canonical() -> None:
+    location = {
+        "url": "https://example.com/a?x=1",
+        "referrer": "r",
+        "title": "t",
+        "canonical": "/c",
+    }
+    analytics = make(PageContext.from_location(location))
+    analytics.page()
+    assert analytics.wootric_settings["page_info"] == {
+        "referrer": "r",
+        "search": "?x=1",
+        "title": "t",
+        "path": "/c",
+        "url": "/c?x=1",
+    }
+
+
+def test_analytics_accepts_a_location_mapping() -> None:
+    analytics = Analytics("NPS-01fe3cbc", location={"url": "https://example.com/a", "title": "t"})
+    analytics.page()
+    assert analytics.wootric_settings["page_info"] == {
+        "title": "t",
+        "search": "",
+        "path": "/a",
+        "url": "https://example.com/a",
+    }
+
+
 def test_without_a_location_page_defaults_are_left_out() -> None:
     analytics = make()
     analytics.page("Docs")
