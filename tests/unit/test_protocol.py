@@ -107,7 +107,7 @@ def test_page_context_from_the_message_gives_the_defaults() -> None:
 
 
 def test_malformed_messages_never_raise() -> None:
-    for text in ["", "not json", "[]", "null", '{"kind": "call"}', '{"kind": "wat"}']:
+    for text in ["", "not json", "[]", "null", "[1, null]", '{"kind": "call"}', '{"kind": "wat"}']:
         assert isinstance(json.loads(protocol.handle(text)), list)
 
 
@@ -122,3 +122,24 @@ def test_a_call_whose_id_is_unusable_is_reported() -> None:
     start()
     changes = send({"kind": "call", "id": "x", "method": "track", "args": ["e"]})
     assert [change["op"] for change in changes] == ["warn"]
+
+
+def test_a_batch_of_messages_is_handled_in_order_as_one() -> None:
+    start()
+    calls = [
+        {"kind": "call", "id": n, "method": "track", "args": [f"e{n}"], "page": {}}
+        for n in range(3)
+    ]
+    changes = send([*calls, {"kind": "beacon", "state": "loaded"}])
+    assert [c["call"] for c in changes if c["op"] == "done"] == [0, 1, 2]
+    events = [c["values"]["event_name"] for c in changes if c["op"] == "settings"]
+    assert events == ["e0", "e1", "e2"]
+
+
+def test_one_bad_message_in_a_batch_spoils_nothing_else() -> None:
+    start()
+    send({"kind": "beacon", "state": "loaded"})
+    good = {"kind": "call", "id": 7, "method": "track", "args": ["e"], "page": {}}
+    changes = send([{"kind": "call", "id": "bad"}, good])
+    assert changes[0]["op"] == "warn"
+    assert changes[-1] == {"op": "done", "call": 7}
