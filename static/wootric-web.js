@@ -1,0 +1,785 @@
+/*
+ * wootric-web: the one script tag.
+ *
+ *   <script async src="/static/wootric-web.js" data-account-token="NPS-01fe3cbc"></script>
+ *
+ * Defines `window.analytics` (Segment-style identify/track/page/group) at once. Every call is
+ * encoded as a JSON message and handed, in call order, to the Python core (`wootric_web.protocol`)
+ * running in Pyodide, in a module worker by default or on the main thread with
+ * `data-mode="main"`. Python answers with a list of plain changes, which `applyChanges` below
+ * makes to the page: `window.wootricSettings`, the Wootric beacon, identity storage, promises.
+ *
+ * This file decides nothing about behaviour; see docs/architecture.md for the wire protocol.
+ * It runs on other people's pages: it defines only `window.analytics` and never throws into them.
+ */
+(() => {
+  'use strict';
+
+  const PREFIX = '[wootric-web] ';
+  const DEFAULT_BEACON_URL = 'https://cdn.wootric.com/wootric-sdk.js';
+  const DEFAULT_BEACON_TIMEOUT_MS = 10000;
+  const MARK = '__wootricWeb';
+  const ENCODE_MAX_DEPTH = 32;
+  const IDENTITY_KEYS = {
+    local: ['ajs_anonymous_id', 'ajs_user_id', 'ajs_user_traits', 'ajs_group_id',
+      'ajs_group_properties'],
+    cookie: ['ajs_anonymous_id', 'ajs_user_id', 'ajs_group_id'],
+  };
+  // Methods that Python handles: each becomes a `call` message.
+  const CALL_METHODS = ['identify', 'track', 'page', 'group', 'alias', 'screen', 'reset',
+    'setAnonymousId'];
+  // The rest of the Segment snippet's stubs: accepted so snippet code keeps working, no effect.
+  const NO_OP_METHODS = ['trackSubmit', 'trackClick', 'trackLink', 'trackForm', 'pageview',
+    'addSourceMiddleware', 'addIntegrationMiddleware', 'addDestinationMiddleware', 'register'];
+
+  const previous = window.analytics;
+  if (previous && previous[MARK]) {
+    console.error(PREFIX + 'The wootric-web script tag is included twice; remove one of them. ' +
+      'The second copy does nothing.');
+    return;
+  }
+  if (previous && !Array.isArray(previous)) {
+    console.error(PREFIX + 'window.analytics is already defined by another library; ' +
+      'wootric-web leaves it alone and does nothing.');
+    return;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Configuration, from the script tag's attributes.
+
+  const script = document.currentScript ||
+    document.querySelector('script[src*="wootric-web"][data-account-token]');
+  const attr = (name) => (script ? script.getAttribute(name) : null);
+  let debug = attr('data-debug') !== null && attr('data-debug') !== 'false';
+  let config = null; // readConfig(), once start-up has read it
+
+  /** The tag's options; throws an error with a `code` and a sentence saying what to change. */
+  function readConfig() {
+    const refuse = (code, message) => Object.assign(new Error(message), { code });
+    const loaderUrl = new URL(script && script.src ? script.src : 'wootric-web.js',
+      document.baseURI);
+    // Values written by the page resolve against the page; defaults sit beside this file.
+    const pageUrl = (name) => {
+      try {
+        return new URL(attr(name), document.baseURI).href;
+      } catch {
+        throw refuse('config-url', `${name}="${attr(name)}" is not a URL; give a URL or a path.`);
+      }
+    };
+    const asDirectory = (url) => (url.endsWith('/') ? url : url + '/');
+    const timeout = Number(attr('data-beacon-timeout'));
+    const config = {
+      loaderUrl,
+      accountToken: attr('data-account-token'),
+      beaconUrl: attr('data-beacon-url') ? pageUrl('data-beacon-url') : DEFAULT_BEACON_URL,
+      beaconTimeoutMs: timeout > 0 ? timeout : DEFAULT_BEACON_TIMEOUT_MS,
+      pyodideUrl: asDirectory(attr('data-pyodide-url') ? pageUrl('data-pyodide-url')
+        : new URL('pyodide/', loaderUrl).href),
+      // `make build` writes a manifest naming micropip's wheel and ours; data-wheel-url may name
+      // another manifest (`….json`) or our wheel itself (micropip's then still comes from the
+      // default manifest).
+      manifestUrl: new URL('wheels/manifest.json', loaderUrl).href,
+      wheelUrl: null,
+      mode: attr('data-mode') || 'worker',
+    };
+    if (attr('data-wheel-url')) {
+      const url = pageUrl('data-wheel-url');
+      if (new URL(url).pathname.endsWith('.json')) config.manifestUrl = url;
+      else config.wheelUrl = url;
+    }
+    if (!config.accountToken) {
+      throw refuse('config-account-token', 'The script tag has no data-account-token attribute; ' +
+        'add data-account-token="NPS-…" with your Wootric account token.');
+    }
+    if (config.mode !== 'worker' && config.mode !== 'main') {
+      throw refuse('config-mode',
+        `data-mode="${config.mode}" is not a mode; use "worker" (the default) or "main".`);
+    }
+    return config;
+  }
+
+  const log = (...args) => {
+    if (debug) console.debug(PREFIX.trim(), ...args);
+  };
+
+  // ---------------------------------------------------------------------------------------------
+  // Encoding call arguments: JSON plus two markers, never throwing.
+
+  const FUNCTION_MARKER = { $wootric: 'function' };
+  const typeTag = (value) => Object.prototype.toString.call(value);
+
+  /**
+   * A JSON-safe copy of `value`: what JSON.stringify would keep, with Dates marked. Never throws:
+   * a part that cannot be read (a throwing getter or toJSON, a hostile Proxy) becomes null.
+   */
+  function encode(value, depth, ancestors) {
+    try {
+      return encodeValue(value, depth, ancestors);
+    } catch {
+      return null;
+    }
+  }
+
+  function encodeValue(value, depth, ancestors) {
+    switch (typeof value) {
+      case 'string':
+      case 'boolean':
+        return value;
+      case 'number':
+        return Number.isFinite(value) ? value : null;
+      case 'bigint':
+        return value.toString();
+      case 'undefined':
+      case 'symbol':
+      case 'function': // top-level functions are marked by encodeArgs; nested ones vanish as in JSON
+        return undefined;
+      default:
+        break;
+    }
+    if (value === null || depth > ENCODE_MAX_DEPTH || ancestors.has(value)) return null;
+    // typeTag rather than instanceof, so values from other frames count too.
+    switch (typeTag(value)) {
+      case '[object Date]': {
+        const ms = value.getTime();
+        return { $wootric: 'date', ms: Number.isFinite(ms) ? ms : null }; // Python warns on null
+      }
+      case '[object String]':
+      case '[object Number]':
+      case '[object Boolean]':
+        return encodeValue(value.valueOf(), depth, ancestors);
+      default:
+        break;
+    }
+    if (typeof value.toJSON === 'function') {
+      const replaced = value.toJSON();
+      return replaced === value ? null : encode(replaced, depth + 1, ancestors);
+    }
+    ancestors.add(value);
+    try {
+      if (Array.isArray(value)) {
+        const out = [];
+        for (let i = 0; i < value.length; i += 1) {
+          const item = encode(readProperty(value, i), depth + 1, ancestors);
+          out.push(item === undefined ? null : item);
+        }
+        return out;
+      }
+      const out = {};
+      for (const key of Object.keys(value)) {
+        const item = encode(readProperty(value, key), depth + 1, ancestors);
+        if (item !== undefined) out[key] = item;
+      }
+      return out;
+    } finally {
+      ancestors.delete(value);
+    }
+  }
+
+  /** value[key], or undefined (left out, as JSON leaves out undefined) when a getter throws. */
+  function readProperty(value, key) {
+    try {
+      return value[key];
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Call arguments, position for position: callbacks marked, anything unencodable null. */
+  function encodeArgs(args) {
+    return args.map((arg) => {
+      if (typeof arg === 'function') return FUNCTION_MARKER;
+      const encoded = encode(arg, 0, new Set());
+      return encoded === undefined ? null : encoded;
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Reading the page.
+
+  /** The page context of a call, captured when the call is made. */
+  function pageContext() {
+    const context = { href: '', pathname: '', search: '', referrer: '', title: '', canonical: null };
+    try {
+      const link = document.querySelector("link[rel='canonical']");
+      Object.assign(context, {
+        href: location.href,
+        pathname: location.pathname,
+        search: location.search,
+        referrer: document.referrer,
+        title: document.title,
+        canonical: link ? link.getAttribute('href') : null,
+      });
+    } catch (error) {
+      log('could not read the page context', error);
+    }
+    return context;
+  }
+
+  /**
+   * The current Segment snippet appends a "buffered page context" ({__t: 'bpc', …}) to the
+   * arguments of calls it queues; it is the context of the moment the call was made.
+   */
+  function takeBufferedPageContext(args) {
+    const last = args[args.length - 1];
+    if (!last || typeof last !== 'object' || last.__t !== 'bpc') return null;
+    args.pop();
+    return {
+      href: String(last.u ?? ''),
+      pathname: String(last.p ?? ''),
+      search: String(last.s ?? ''),
+      referrer: String(last.r ?? ''),
+      title: String(last.t ?? ''),
+      canonical: last.c == null ? null : String(last.c),
+    };
+  }
+
+  function readCookies() {
+    const found = {};
+    let cookies = '';
+    try {
+      cookies = document.cookie;
+    } catch {
+      return found;
+    }
+    for (const part of cookies.split(';')) {
+      const at = part.indexOf('=');
+      const name = part.slice(0, at).trim();
+      if (at < 0 || !IDENTITY_KEYS.cookie.includes(name) || name in found) continue;
+      const raw = part.slice(at + 1).trim();
+      try {
+        found[name] = decodeURIComponent(raw);
+      } catch {
+        found[name] = raw;
+      }
+    }
+    return found;
+  }
+
+  /** The raw stored identity values; Python decides which one wins and how to read them. */
+  function readStoredIdentity() {
+    const local = {};
+    for (const key of IDENTITY_KEYS.local) {
+      try {
+        const value = window.localStorage.getItem(key);
+        if (value !== null) local[key] = value;
+      } catch {
+        break; // storage unavailable (private mode, blocked cookies)
+      }
+    }
+    return { local, cookie: readCookies() };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Applying Python's changes to the page.
+
+  let identity = null; // the mirror of Python's identity, for analytics.user()
+  const calls = new Map(); // call id -> { resolve, callback, method, args }
+  let nextCallId = 1;
+  let beaconScript = null;
+
+  function settingsObject() {
+    const current = window.wootricSettings;
+    if (current && typeof current === 'object') return current;
+    window.wootricSettings = {};
+    return window.wootricSettings;
+  }
+
+  function store({ key, value, cookie, local }) {
+    const text = value == null || typeof value === 'string' ? value : JSON.stringify(value);
+    if (cookie) {
+      try {
+        document.cookie = text == null
+          ? `${key}=; path=/; max-age=0; SameSite=Lax`
+          : `${key}=${encodeURIComponent(text)}; path=/; max-age=31536000; SameSite=Lax`;
+      } catch {
+        // cookies unavailable: Python keeps the identity in memory
+      }
+    }
+    if (local) {
+      try {
+        if (text == null) window.localStorage.removeItem(key);
+        else window.localStorage.setItem(key, text);
+      } catch {
+        // localStorage unavailable or full
+      }
+    }
+  }
+
+  function loadBeacon(url) {
+    if (beaconScript) return;
+    beaconScript = document.createElement('script');
+    beaconScript.async = true;
+    beaconScript.src = url;
+    let settled = false;
+    const settle = (outcome) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      log('beacon', outcome.state, outcome.code || '');
+      send({ kind: 'beacon', ...outcome }).then(markReady);
+    };
+    const timer = setTimeout(
+      () => settle({ state: 'failed', code: 'beacon-timeout' }), config.beaconTimeoutMs);
+    beaconScript.addEventListener('load', () => settle(typeof window.wootric === 'function'
+      ? { state: 'loaded' }
+      : { state: 'failed', code: 'beacon-no-wootric' }));
+    beaconScript.addEventListener('error',
+      () => settle({ state: 'failed', code: 'beacon-load-failed' }));
+    (document.head || document.documentElement).appendChild(beaconScript);
+  }
+
+  function callBeacon(command) {
+    if (typeof window.wootric !== 'function') {
+      log('no window.wootric for command', command);
+      return;
+    }
+    try {
+      window.wootric(command);
+    } catch (error) {
+      console.error(PREFIX + `window.wootric('${command}') threw:`, error);
+    }
+  }
+
+  function finishCall(id) {
+    const call = calls.get(id);
+    if (!call) return;
+    calls.delete(id);
+    call.resolve();
+    if (call.callback) {
+      try {
+        call.callback();
+      } catch (error) {
+        console.error(PREFIX + `the callback given to analytics.${call.method}() threw:`, error);
+      }
+    }
+    emit(call.method, call.args);
+  }
+
+  const OPERATIONS = {
+    settings: ({ values }) => Object.assign(settingsObject(), values),
+    unset: ({ keys }) => {
+      const settings = settingsObject();
+      for (const key of keys) delete settings[key];
+    },
+    load_beacon: ({ url }) => loadBeacon(url),
+    beacon: ({ command }) => callBeacon(command),
+    store,
+    identity: (change) => {
+      identity = change;
+    },
+    warn: ({ message }) => console.warn(PREFIX + message),
+    done: ({ call }) => finishCall(call),
+  };
+
+  /** Makes one list of changes to the page, in order. Shared by both modes. */
+  function applyChanges(changes) {
+    for (const change of changes) {
+      const operation = change && OPERATIONS[change.op];
+      if (!operation) {
+        log('unknown change ignored', change);
+        continue;
+      }
+      try {
+        operation(change);
+      } catch (error) {
+        console.error(PREFIX + `could not apply a "${change.op}" change:`, error);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Talking to the runtime: numbered messages out, their changes applied back in the same order.
+
+  let nextSeq = 1;
+  let nextToApply = 1;
+  const replies = new Map(); // seq -> changes text that arrived before its turn
+  const waiting = new Map(); // seq -> resolve, called once that message's changes are applied
+  const callOfSeq = new Map(); // seq -> call id, for replies that report a failure
+  let runtime = null; // { post(seq, text) } once started
+  let failed = false;
+
+  /** Sends one message; the promise resolves once its changes are applied (or the runtime failed). */
+  function send(message) {
+    if (failed) return Promise.resolve();
+    const seq = nextSeq;
+    nextSeq += 1;
+    const applied = new Promise((resolve) => waiting.set(seq, resolve));
+    if (message.kind === 'call') callOfSeq.set(seq, message.id);
+    try {
+      runtime.post(seq, JSON.stringify(message));
+    } catch (error) {
+      fail('runtime-post-failed', `Could not hand a message to the runtime: ${error}`);
+    }
+    return applied;
+  }
+
+  /**
+   * A reply from the runtime; applied as soon as every earlier reply has been. `error` is set
+   * when Python could not handle that one message: its call is then resolved without effect.
+   */
+  function receive(seq, text, error) {
+    if (failed) return;
+    replies.set(seq, { text, error });
+    while (replies.has(nextToApply)) {
+      const current = nextToApply;
+      const reply = replies.get(current);
+      replies.delete(current);
+      nextToApply += 1;
+      const changes = parseChanges(reply.text);
+      if (changes === null) {
+        fail('runtime-bad-reply', 'The runtime answered with something that is not a change list.');
+        return;
+      }
+      log('changes', changes);
+      applyChanges(changes);
+      const callId = callOfSeq.get(current);
+      callOfSeq.delete(current);
+      if (reply.error) {
+        // The details may quote the call's data, so they are shown only in debug mode.
+        console.error(PREFIX + 'Python could not handle a message; it had no effect.');
+        log('the error was', reply.error);
+        if (callId !== undefined) finishCall(callId);
+      }
+      const resolve = waiting.get(current);
+      waiting.delete(current);
+      if (resolve) resolve();
+    }
+  }
+
+  function parseChanges(text) {
+    try {
+      const changes = JSON.parse(text);
+      return Array.isArray(changes) ? changes : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** The runtime cannot be used: say so once, and never leave a caller waiting. */
+  function fail(code, message) {
+    if (failed) return;
+    failed = true;
+    console.error(PREFIX + message + ` (${code})`);
+    try {
+      window.dispatchEvent(new CustomEvent('wootric-web:error', { detail: { code, message } }));
+    } catch {
+      // a page without CustomEvent support is not worth failing twice over
+    }
+    for (const resolve of waiting.values()) resolve();
+    waiting.clear();
+    replies.clear();
+    callOfSeq.clear();
+    for (const id of [...calls.keys()]) finishCall(id);
+    markReady();
+  }
+
+  function announceRuntimeReady() {
+    log('runtime ready');
+    window.dispatchEvent(new CustomEvent('wootric-web:ready'));
+  }
+
+  /** Default: Pyodide in a module worker, so the page never waits on Python. */
+  function startWorker() {
+    const workerUrl = new URL('wootric-worker.mjs', config.loaderUrl);
+    let worker;
+    if (workerUrl.origin === location.origin) {
+      worker = new Worker(workerUrl, { type: 'module' });
+    } else {
+      // Workers must be same-origin; a same-origin module that imports the real one is allowed.
+      const source = `import ${JSON.stringify(workerUrl.href)};`;
+      const blobUrl = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+      worker = new Worker(blobUrl, { type: 'module' });
+    }
+    worker.addEventListener('message', ({ data }) => {
+      if (!data || typeof data !== 'object') return;
+      if (data.type === 'changes') receive(data.seq, data.text, data.error);
+      else if (data.type === 'ready') announceRuntimeReady();
+      else if (data.type === 'error') {
+        fail(data.code || 'runtime-error', data.message || 'The Python runtime failed.');
+      }
+    });
+    worker.addEventListener('error', (event) => {
+      fail('worker-failed', `The worker could not run: ${event.message || workerUrl.href}`);
+    });
+    worker.addEventListener('messageerror', () => {
+      fail('worker-failed', 'A message from the worker could not be read.');
+    });
+    // The worker queues messages until Pyodide is ready, so post at once: order is kept.
+    worker.postMessage({
+      type: 'boot',
+      pyodideUrl: config.pyodideUrl,
+      wheelUrl: config.wheelUrl,
+      manifestUrl: config.manifestUrl,
+    });
+    return {
+      post: (seq, text) => worker.postMessage({ type: 'handle', seq, text }),
+    };
+  }
+
+  /** `data-mode="main"`: Pyodide on the page's own thread (simpler hosting, blocks while booting). */
+  function startMainThread() {
+    const queue = [];
+    let handle = null;
+    let pumping = false;
+
+    // The same stages, and failure codes, as the worker's boot.
+    async function boot() {
+      let pyodide;
+      try {
+        const { loadPyodide } = await import(new URL('pyodide.mjs', config.pyodideUrl).href);
+        pyodide = await loadPyodide({ indexURL: config.pyodideUrl });
+      } catch (error) {
+        fail('runtime-load-failed',
+          `The Python runtime could not be loaded from ${config.pyodideUrl}: ${error}`);
+        return;
+      }
+      try {
+        const wheels = await findWheels();
+        await pyodide.loadPackage(wheels.micropip);
+        const micropip = pyodide.pyimport('micropip');
+        await micropip.install.callKwargs(wheels.wootricWeb, { deps: false });
+        handle = pyodide.pyimport('wootric_web.protocol').handle;
+      } catch (error) {
+        fail('wheel-load-failed', `The wootric_web package could not be installed: ${error}`);
+        return;
+      }
+      announceRuntimeReady();
+      pump();
+    }
+
+    // Long bursts of calls are handled in slices, so the page stays responsive.
+    async function pump() {
+      if (pumping || !handle) return;
+      pumping = true;
+      let sliceStart = performance.now();
+      while (queue.length && !failed) {
+        const [seq, text] = queue.shift();
+        let reply = '[]';
+        let error = null;
+        try {
+          reply = handle(text);
+        } catch (thrown) {
+          error = String(thrown);
+        }
+        receive(seq, reply, error);
+        if (performance.now() - sliceStart > 8) {
+          await new Promise((resolve) => setTimeout(resolve));
+          sliceStart = performance.now();
+        }
+      }
+      pumping = false;
+    }
+
+    boot();
+    return {
+      post: (seq, text) => {
+        queue.push([seq, text]);
+        pump();
+      },
+    };
+  }
+
+  /** The micropip and wootric-web wheel URLs, read from the manifest as the worker does. */
+  async function findWheels() {
+    const response = await fetch(config.manifestUrl);
+    if (!response.ok) throw new Error(`${config.manifestUrl} answered ${response.status}`);
+    const manifest = await response.json();
+    return {
+      micropip: new URL(manifest.micropip, config.manifestUrl).href,
+      wootricWeb: config.wheelUrl ?? new URL(manifest.wheel, config.manifestUrl).href,
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Events, for analytics.on/once/off: each handled call is emitted under its method name.
+
+  const listeners = new Map(); // event -> [listener]
+
+  function emit(event, args) {
+    for (const listener of [...(listeners.get(event) || [])]) {
+      try {
+        listener(...args);
+      } catch (error) {
+        console.error(PREFIX + `a listener for "${event}" threw:`, error);
+      }
+    }
+  }
+
+  function removeListener(event, listener) {
+    const list = listeners.get(event);
+    const at = list ? list.findIndex((entry) => entry === listener || entry.original === listener)
+      : -1;
+    if (at >= 0) list.splice(at, 1);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The public API.
+
+  let readyResolve;
+  const readyPromise = new Promise((resolve) => {
+    readyResolve = resolve;
+  });
+  let isReady = false;
+
+  function markReady() {
+    if (isReady) return;
+    isReady = true;
+    readyResolve();
+    emit('ready', []);
+  }
+
+  /** Every public method is wrapped: it never throws into the page. */
+  function guarded(name, body, fallback) {
+    return function (...args) {
+      try {
+        return body(...args);
+      } catch (error) {
+        console.error(PREFIX + `analytics.${name}() failed:`, error);
+        return fallback();
+      }
+    };
+  }
+
+  function makeCall(method, args, page) {
+    const callback = args.find((arg) => typeof arg === 'function');
+    const id = nextCallId;
+    nextCallId += 1;
+    const done = new Promise((resolve) => calls.set(id, { resolve, callback, method, args }));
+    log(method, args);
+    if (failed) {
+      finishCall(id);
+      return done;
+    }
+    send({ kind: 'call', id, method, args: encodeArgs(args), page: page || pageContext() });
+    return done;
+  }
+
+  const api = {
+    initialized: true,
+    ready: guarded('ready', (callback) => {
+      return readyPromise.then(() => {
+        if (typeof callback !== 'function') return;
+        try {
+          callback();
+        } catch (error) {
+          console.error(PREFIX + 'the callback given to analytics.ready() threw:', error);
+        }
+      });
+    }, () => readyPromise),
+    user: guarded('user', () => userView, () => userView),
+    debug: guarded('debug', (flag) => {
+      debug = flag !== false;
+      return api;
+    }, () => api),
+    on: guarded('on', (event, listener) => {
+      if (typeof listener === 'function') {
+        listeners.set(event, [...(listeners.get(event) || []), listener]);
+      }
+      return api;
+    }, () => api),
+    once: guarded('once', (event, listener) => {
+      if (typeof listener !== 'function') return api;
+      const wrapper = (...args) => {
+        removeListener(event, wrapper);
+        listener(...args);
+      };
+      wrapper.original = listener;
+      return api.on(event, wrapper);
+    }, () => api),
+    off: guarded('off', (event, listener) => {
+      if (listener === undefined) listeners.delete(event);
+      else removeListener(event, listener);
+      return api;
+    }, () => api),
+  };
+  for (const method of CALL_METHODS) {
+    api[method] = guarded(method, (...args) => makeCall(method, args), () => Promise.resolve());
+  }
+  for (const method of NO_OP_METHODS) {
+    api[method] = () => Promise.resolve();
+  }
+  Object.defineProperty(api, MARK, { value: true });
+
+  /** analytics.user(): synchronous reads of the identity Python last reported, or the stored one. */
+  const userView = {
+    id: () => (identity ? identity.user_id ?? null : storedIdentity.userId),
+    anonymousId: () => (identity ? identity.anonymous_id ?? null : storedIdentity.anonymousId),
+    traits: () => {
+      const traits = identity ? identity.traits : storedIdentity.traits;
+      return traits && typeof traits === 'object' ? JSON.parse(JSON.stringify(traits)) : {};
+    },
+  };
+
+  // ---------------------------------------------------------------------------------------------
+  // Start-up.
+
+  const stored = readStoredIdentity();
+  // Only for analytics.user() before Python's first identity change; Python's reading rules win.
+  const storedIdentity = (() => {
+    const unquote = (raw) => {
+      if (raw == null) return null;
+      try {
+        const value = JSON.parse(raw);
+        return typeof value === 'string' || typeof value === 'number' ? String(value) : raw;
+      } catch {
+        return raw;
+      }
+    };
+    let traits = {};
+    try {
+      traits = JSON.parse(stored.local.ajs_user_traits || '{}') || {};
+    } catch {
+      traits = {};
+    }
+    return {
+      userId: unquote(stored.local.ajs_user_id ?? stored.cookie.ajs_user_id),
+      anonymousId: unquote(stored.local.ajs_anonymous_id ?? stored.cookie.ajs_anonymous_id),
+      traits,
+    };
+  })();
+
+  /** Replays one snippet entry, `[method, ...args]`, as if it had been called now. */
+  function replay(entry) {
+    try {
+      if (!Array.isArray(entry) || typeof entry[0] !== 'string') return;
+      const [method, ...args] = entry;
+      const page = takeBufferedPageContext(args);
+      if (CALL_METHODS.includes(method)) makeCall(method, args, page);
+      else if (typeof api[method] === 'function') api[method](...args);
+      else log('unknown snippet method ignored', method);
+    } catch (error) {
+      console.error(PREFIX + 'a queued call could not be replayed:', error);
+    }
+  }
+
+  window.analytics = api;
+
+  function start() {
+    config = readConfig();
+    runtime = config.mode === 'main' ? startMainThread() : startWorker();
+    send({
+      kind: 'start',
+      account_token: config.accountToken,
+      beacon_url: config.beaconUrl,
+      stored,
+    });
+  }
+
+  try {
+    start();
+  } catch (error) {
+    // readConfig's errors are sentences already; anything else (a Worker refused by a Content
+    // Security Policy, say) is unexpected.
+    if (error.code) fail(error.code, error.message);
+    else fail('boot-failed', `wootric-web could not start: ${error}`);
+  }
+
+  // Adopt the snippet's queue: replay it in call order, and forward late pushes from stale stubs.
+  if (Array.isArray(previous)) {
+    for (const entry of previous.splice(0)) replay(entry);
+    previous.push = (...entries) => {
+      entries.forEach(replay);
+      return 0;
+    };
+  }
+})();
