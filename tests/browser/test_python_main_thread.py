@@ -32,7 +32,8 @@ def settings(page: Page) -> Any:
 
 
 def commands(page: Page) -> list[str]:
-    return page.evaluate("() => window.wootricPreview.commands.map((entry) => entry.command)")
+    given: list[str] = page.evaluate("() => wootricPreview.commands.map((entry) => entry.command)")
+    return given
 
 
 def test_start_writes_the_token_and_loads_the_beacon_once(python_page: Page) -> None:
