@@ -8,7 +8,9 @@ represented is dropped with a warning that names the value's type, never the val
 
 from __future__ import annotations
 
+import itertools
 import math
+import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import TypeAlias
@@ -16,9 +18,23 @@ from typing import TypeAlias
 JsonValue: TypeAlias = bool | int | float | str | list["JsonValue"] | dict[str, "JsonValue"] | None
 Value: TypeAlias = bool | int | float | str | datetime | list["Value"] | dict[str, "Value"] | None
 
-# Deeper nesting than this is almost certainly a mistake (or a cyclic structure flattened by the
-# page), and a beacon payload has no use for it; it also bounds recursion.
+# Limits on what one call may carry. A survey beacon sends these values as URL parameters, so
+# far smaller values are all it can use; the limits keep a runaway page from making every call slow
+# or `wootricSettings` huge. Deeper nesting is almost certainly a mistake, and bounds recursion.
 MAX_DEPTH = 32
+MAX_STRING_LENGTH = 10_000
+MAX_KEY_LENGTH = 256
+MAX_ITEMS = 1_000
+MAX_ITEMS_TOTAL = 10_000
+MAX_CHARACTERS_TOTAL = 1_000_000
+LIMITS = {
+    "depth": MAX_DEPTH,
+    "string_length": MAX_STRING_LENGTH,
+    "key_length": MAX_KEY_LENGTH,
+    "items_per_container": MAX_ITEMS,
+    "items_per_argument": MAX_ITEMS_TOTAL,
+    "characters_per_argument": MAX_CHARACTERS_TOTAL,
+}
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -56,13 +72,14 @@ def date_from_marker(value: Mapping[object, object]) -> datetime | None:
         return None
 
 
-def is_marker(value: object, kind: str) -> bool:
-    return isinstance(value, Mapping) and value.get(MARKER_KEY) == kind
-
-
 def clean(value: object, warn: Warn) -> Value:
-    """``value`` as a :data:`Value`; what cannot be represented becomes ``None``, with a warning."""
-    cleaned = _clean(value, warn, depth=0, path=set())
+    """``value`` as a :data:`Value`; what cannot be represented becomes ``None``, with a warning.
+
+    Within :data:`LIMITS`: longer strings are cut, extra items and deeper nesting are left out,
+    and lone UTF-16 surrogates (which a beacon cannot URL-encode) become U+FFFD. Each kind of
+    repair is warned about once per value.
+    """
+    cleaned = _Cleaner(warn).clean(value, depth=0)
     return None if cleaned is _DROP else cleaned  # type: ignore[return-value]
 
 
@@ -77,61 +94,116 @@ class _Drop:
 
 
 _DROP = _Drop()
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _clean(value: object, warn: Warn, depth: int, path: set[int]) -> Value | _Drop:
-    if value is None or isinstance(value, bool | str):
-        return value
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        if math.isfinite(value):
+class _Cleaner:
+    """One :func:`clean` run: the containers being visited (for cycles) and the size spent."""
+
+    def __init__(self, warn: Warn) -> None:
+        self._warn = warn
+        self._warned: set[str] = set()
+        self._visiting: set[int] = set()
+        self._items_left = MAX_ITEMS_TOTAL
+        self._characters_left = MAX_CHARACTERS_TOTAL
+
+    def warn_once(self, code: str, message: str) -> None:
+        if code not in self._warned:
+            self._warned.add(code)
+            self._warn(code, message)
+
+    def clean(self, value: object, depth: int) -> Value | _Drop:
+        self._items_left -= 1
+        if self._items_left < 0:
+            self.warn_once(
+                "value-too-large",
+                f"Values beyond {MAX_ITEMS_TOTAL} items in one argument were left out.",
+            )
+            return _DROP
+        if isinstance(value, str):
+            return self.text(value, MAX_STRING_LENGTH)
+        if value is None or isinstance(value, bool | int):
             return value
-        warn("value-not-finite", "A non-finite number (NaN or Infinity) was replaced by null.")
-        return None
-    if isinstance(value, date):
-        return as_utc(value)
-    if isinstance(value, Mapping):
-        marker = value.get(MARKER_KEY)
-        if marker == "date":
-            moment = date_from_marker(value)
-            if moment is None:
-                warn("value-invalid-date", "An invalid Date was replaced by null.")
-            return moment
-        if marker == "function":
-            return _DROP
-    if isinstance(value, Mapping | list | tuple):
+        if isinstance(value, float):
+            if math.isfinite(value):
+                return value
+            self.warn_once("value-not-finite", "Non-finite numbers (NaN, Infinity) became null.")
+            return None
+        if isinstance(value, date):
+            return as_utc(value)
+        if isinstance(value, Mapping):
+            marker = value.get(MARKER_KEY)
+            if marker == "date":
+                moment = date_from_marker(value)
+                if moment is None:
+                    self.warn_once("value-invalid-date", "An invalid Date became null.")
+                return moment
+            if marker == "function":
+                return _DROP
+        if isinstance(value, Mapping | list | tuple):
+            return self.container(value, depth)
+        if not callable(value):
+            self.warn_once("value-unsupported", f"A value of type {type_name(value)} was left out.")
+        return _DROP
+
+    def text(self, value: str, limit: int) -> str:
+        if len(value) > limit:
+            self.warn_once("value-too-long", f"Strings longer than {limit} characters were cut.")
+            value = value[:limit]
+        if len(value) > self._characters_left:
+            self.warn_once(
+                "value-too-large",
+                f"Text beyond {MAX_CHARACTERS_TOTAL} characters in one argument was cut.",
+            )
+            value = value[: max(self._characters_left, 0)]
+        self._characters_left -= len(value)
+        if _LONE_SURROGATE.search(value):
+            self.warn_once("value-invalid-text", "Invalid UTF-16 (lone surrogates) became U+FFFD.")
+            value = _LONE_SURROGATE.sub("\ufffd", value)
+        return value
+
+    def container(
+        self, value: Mapping[object, object] | list[object] | tuple[object, ...], depth: int
+    ) -> Value | _Drop:
         if depth >= MAX_DEPTH:
-            warn("value-too-deep", f"Nesting deeper than {MAX_DEPTH} levels was left out.")
+            self.warn_once(
+                "value-too-deep", f"Nesting deeper than {MAX_DEPTH} levels was left out."
+            )
             return _DROP
-        if id(value) in path:
-            warn("value-cyclic", "A value that contains itself was left out.")
+        if id(value) in self._visiting:
+            self.warn_once("value-cyclic", "A value that contains itself was left out.")
             return _DROP
-        path.add(id(value))
+        if len(value) > MAX_ITEMS:
+            self.warn_once(
+                "value-too-many", f"Items beyond {MAX_ITEMS} in one object or list were left out."
+            )
+        self._visiting.add(id(value))
         try:
             if isinstance(value, Mapping):
-                return _clean_mapping(value, warn, depth, path)
-            items = (_clean(item, warn, depth + 1, path) for item in value)
+                return self.mapping(value, depth)
+            items = (self.clean(item, depth + 1) for item in itertools.islice(value, MAX_ITEMS))
             return [None if item is _DROP else item for item in items]  # type: ignore[misc]
         finally:
-            path.discard(id(value))
-    if not callable(value):
-        warn("value-unsupported", f"A value of type {type_name(value)} was left out.")
-    return _DROP
+            self._visiting.discard(id(value))
 
-
-def _clean_mapping(
-    value: Mapping[object, object], warn: Warn, depth: int, path: set[int]
-) -> dict[str, Value]:
-    out: dict[str, Value] = {}
-    for key, item in value.items():
-        if isinstance(key, bool) or not isinstance(key, str | int | float):
-            warn("key-unsupported", f"A key of type {type(key).__name__} was left out.")
-            continue
-        cleaned = _clean(item, warn, depth + 1, path)
-        if cleaned is not _DROP:
-            out[key if isinstance(key, str) else _js_key(key)] = cleaned  # type: ignore[assignment]
-    return out
+    def mapping(self, value: Mapping[object, object], depth: int) -> dict[str, Value]:
+        out: dict[str, Value] = {}
+        for key, item in itertools.islice(value.items(), MAX_ITEMS):
+            if isinstance(key, bool) or not isinstance(key, str | int | float):
+                self.warn_once(
+                    "key-unsupported", f"A key of type {type(key).__name__} was left out."
+                )
+                continue
+            if isinstance(key, str) and len(key) > MAX_KEY_LENGTH:
+                self.warn_once(
+                    "key-too-long", f"Keys longer than {MAX_KEY_LENGTH} characters were left out."
+                )
+                continue
+            cleaned = self.clean(item, depth + 1)
+            if cleaned is not _DROP:
+                name = self.text(key, MAX_KEY_LENGTH) if isinstance(key, str) else _js_key(key)
+                out[name] = cleaned  # type: ignore[assignment]
+        return out
 
 
 def _js_key(key: int | float) -> str:
