@@ -181,8 +181,13 @@ class _Cleaner:
         try:
             if isinstance(value, Mapping):
                 return self.mapping(value, depth)
-            items = (self.clean(item, depth + 1) for item in itertools.islice(value, MAX_ITEMS))
-            return [None if item is _DROP else item for item in items]  # type: ignore[misc]
+            items: list[Value] = []
+            for item in itertools.islice(value, MAX_ITEMS):
+                cleaned = self.clean(item, depth + 1)
+                if self._items_left < 0:
+                    break
+                items.append(None if cleaned is _DROP else cleaned)  # type: ignore[arg-type]
+            return items
         finally:
             self._visiting.discard(id(value))
 
@@ -200,6 +205,8 @@ class _Cleaner:
                 )
                 continue
             cleaned = self.clean(item, depth + 1)
+            if self._items_left < 0:
+                break
             if cleaned is not _DROP:
                 name = self.text(key, MAX_KEY_LENGTH) if isinstance(key, str) else _js_key(key)
                 out[name] = cleaned  # type: ignore[assignment]
