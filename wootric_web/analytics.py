@@ -12,7 +12,7 @@ import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from .changes import CallDone, Change, LoadBeacon, Warning
+from .changes import CallDone, Change, LoadBeacon, ReportError, Warning
 from .executor import Executor
 from .memory_page import MemoryPage
 from .page_context import PageContext
@@ -46,6 +46,25 @@ class User:
         return dict(self._session.identity.traits)
 
 
+class Consent:
+    """``analytics.consent``: the visitor's choice, when ``consent_required`` holds the calls."""
+
+    def __init__(self, analytics: Analytics) -> None:
+        self._analytics = analytics
+
+    @property
+    def granted(self) -> bool:
+        return self._analytics._session.consented
+
+    def grant(self) -> None:
+        """Apply every call held for consent, in order, and remember the choice."""
+        self._analytics._apply(self._analytics._session.grant_consent())
+
+    def revoke(self) -> None:
+        """Hide a showing survey and hold further calls; the choice is remembered."""
+        self._analytics._apply(self._analytics._session.revoke_consent())
+
+
 class Analytics:
     """Segment-style calls that drive InMoment (Wootric) surveys on one page.
 
@@ -64,16 +83,24 @@ class Analytics:
         location: str | Mapping[str, object] | PageContext | None = None,
         beacon_url: str = DEFAULT_BEACON_URL,
         page: Executor | None = None,
+        consent_required: bool = False,
+        strict_properties: bool = False,
     ) -> None:
         self._page: Executor = page or _default_page(location)
         local, cookies = self._page.stored()
         self._session = Session(
-            account_token, beacon_url=beacon_url, stored_local=local, stored_cookie=cookies
+            account_token,
+            beacon_url=beacon_url,
+            stored_local=local,
+            stored_cookie=cookies,
+            consent_required=consent_required,
+            strict_properties=strict_properties,
         )
         self._callbacks: dict[int, Callable[[], object]] = {}
         self._next_call = 0
         self._ready: asyncio.Future[None] | None = None
         self.user = User(self._session)
+        self.consent = Consent(self)
         self._apply(self._session.start())
 
     @property
@@ -169,7 +196,7 @@ class Analytics:
         for change in changes:
             if isinstance(change, LoadBeacon):
                 self._page.load_beacon(change.url, self._beacon_outcome)
-            elif isinstance(change, Warning):
+            elif isinstance(change, Warning | ReportError):
                 warnings.warn(f"[wootric-web] {change.message}", WootricWebWarning, stacklevel=4)
             elif isinstance(change, CallDone):
                 self._complete(change.call)
@@ -204,4 +231,4 @@ def _default_page(location: str | Mapping[str, object] | PageContext | None) -> 
     return MemoryPage(location=location)
 
 
-__all__: Any = ["Analytics", "User", "WootricWebWarning"]
+__all__: Any = ["Analytics", "Consent", "User", "WootricWebWarning"]

@@ -14,7 +14,14 @@ from urllib.parse import quote, unquote
 import js
 from pyodide.ffi import create_proxy
 
-from .changes import CallBeacon, IdentityChanged, RemoveSettings, Store, WriteSettings
+from .changes import (
+    CallBeacon,
+    IdentityChanged,
+    RemoveSettings,
+    StopSurvey,
+    Store,
+    WriteSettings,
+)
 from .executor import BeaconOutcome, PageChange
 from .identity import ANONYMOUS_ID, GROUP_ID, GROUP_PROPERTIES, USER_ID, USER_TRAITS
 from .page_context import PageContext
@@ -79,6 +86,10 @@ class BrowserPage:
                 age = 0 if value is None else COOKIE_MAX_AGE
                 cookie = f"{key}={quote(value or '', safe='')}; path=/; max-age={age}; SameSite=Lax"
                 _quietly(lambda: setattr(js.document, "cookie", cookie))
+            case StopSurvey():
+                survey = getattr(js.window, "WootricSurvey", None)
+                if survey is not None and callable(getattr(survey, "stop", None)):
+                    _quietly(survey.stop)
             case IdentityChanged():
                 pass
 

@@ -91,13 +91,39 @@ class IdentityChanged:
 
 @dataclass(frozen=True, slots=True)
 class Warning:
-    """Tell the site owner about bad input. ``message`` never contains the caller's data."""
+    """Tell the site owner about bad input. ``message`` never contains the caller's data.
+
+    ``call`` names the call it concerns, so a debug view can show it with that call.
+    """
+
+    code: str
+    message: str
+    call: int | None = None
+
+    def to_wire(self) -> dict[str, JsonValue]:
+        wire: dict[str, JsonValue] = {"op": "warn", "code": self.code, "message": self.message}
+        if self.call is not None:
+            wire["call"] = self.call
+        return wire
+
+
+@dataclass(frozen=True, slots=True)
+class ReportError:
+    """Something stops surveys from showing: tell the site owner (``wootric-web:error``)."""
 
     code: str
     message: str
 
     def to_wire(self) -> dict[str, JsonValue]:
-        return {"op": "warn", "code": self.code, "message": self.message}
+        return {"op": "error", "code": self.code, "message": self.message}
+
+
+@dataclass(frozen=True, slots=True)
+class StopSurvey:
+    """Hide a survey that is showing, without recording a decline: ``WootricSurvey.stop()``."""
+
+    def to_wire(self) -> dict[str, JsonValue]:
+        return {"op": "stop_survey"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,5 +144,7 @@ Change: TypeAlias = (
     | Store
     | IdentityChanged
     | Warning
+    | ReportError
+    | StopSurvey
     | CallDone
 )

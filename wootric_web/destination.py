@@ -104,7 +104,12 @@ def _language(source: Mapping[str, Value], warn: Warn) -> dict[str, JsonValue]:
 
 
 def identify_settings(
-    user_id: str | None, anonymous_id: str, traits: Mapping[str, Value], warn: Warn
+    user_id: str | None,
+    anonymous_id: str,
+    traits: Mapping[str, Value],
+    warn: Warn,
+    *,
+    strict: bool = False,
 ) -> dict[str, JsonValue]:
     """The settings an ``identify`` writes; ``traits`` are the accumulated traits."""
     traits = {**traits, "id": user_id} if user_id else dict(traits)
@@ -123,7 +128,7 @@ def identify_settings(
     if email:
         settings["email"] = email
     settings["event_name"] = None
-    settings["properties"] = wootric_properties(traits, omit, warn)
+    settings["properties"] = wootric_properties(traits, omit, warn, strict=strict)
     return settings
 
 
@@ -133,6 +138,8 @@ def track_settings(
     options: Mapping[str, Value],
     user_id: str | None,
     warn: Warn,
+    *,
+    strict: bool = False,
 ) -> dict[str, JsonValue]:
     """The settings a ``track`` writes; ``created_at`` is never touched by a track."""
     settings: dict[str, JsonValue] = _language(properties, warn)
@@ -150,7 +157,7 @@ def track_settings(
     if email:
         settings["email"] = email
     settings["event_name"] = event
-    settings["properties"] = wootric_properties(properties, omit, warn)
+    settings["properties"] = wootric_properties(properties, omit, warn, strict=strict)
     return settings
 
 

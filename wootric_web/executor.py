@@ -5,11 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Protocol
 
-from .changes import CallBeacon, IdentityChanged, RemoveSettings, Store, WriteSettings
+from .changes import (
+    CallBeacon,
+    IdentityChanged,
+    RemoveSettings,
+    StopSurvey,
+    Store,
+    WriteSettings,
+)
 from .page_context import PageContext
 from .values import JsonValue
 
-PageChange = WriteSettings | RemoveSettings | CallBeacon | Store | IdentityChanged
+PageChange = WriteSettings | RemoveSettings | CallBeacon | Store | IdentityChanged | StopSurvey
 BeaconOutcome = Callable[[bool], None]
 """Called once with True when the beacon script has loaded, False when it never will."""
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 import copy
 from collections.abc import Mapping
 
-from .changes import CallBeacon, IdentityChanged, RemoveSettings, Store, WriteSettings
+from .changes import (
+    CallBeacon,
+    IdentityChanged,
+    RemoveSettings,
+    StopSurvey,
+    Store,
+    WriteSettings,
+)
 from .executor import BeaconOutcome, PageChange
 from .page_context import PageContext
 from .values import JsonValue
@@ -35,6 +42,7 @@ class MemoryPage:
         self.cookies: dict[str, str] = dict(cookies or {})
         self.scripts: list[str] = []
         self.commands: list[str] = []
+        self.surveys_stopped = 0
         self.beacon_loads = beacon_loads
 
     def stored(self) -> tuple[Mapping[str, str], Mapping[str, str]]:
@@ -59,6 +67,8 @@ class MemoryPage:
                     storage.pop(key, None)
                 else:
                     storage[key] = value
+            case StopSurvey():
+                self.surveys_stopped += 1
             case IdentityChanged():
                 pass
 

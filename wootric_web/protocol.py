@@ -61,6 +61,8 @@ def _dispatch(message: object) -> list[Change]:
             beacon_url=beacon_url if isinstance(beacon_url, str) else DEFAULT_BEACON_URL,
             stored_local=_strings(stored.get("local")),
             stored_cookie=_strings(stored.get("cookie")),
+            consent_required=message.get("consent") == "required",
+            strict_properties=message.get("strict_properties") is True,
         )
         return _session.start()
     if _session is None:
@@ -74,8 +76,13 @@ def _dispatch(message: object) -> list[Change]:
             PageContext.from_wire(message.get("page")),
         )
     if kind == "beacon":
-        loaded = message.get("state") == "loaded"
-        return _session.beacon_loaded() if loaded else _session.beacon_failed()
+        if message.get("state") == "loaded":
+            return _session.beacon_loaded()
+        code = message.get("code")
+        return _session.beacon_failed(code if isinstance(code, str) else "beacon-load-failed")
+    if kind == "consent":
+        granted = message.get("granted") is True
+        return _session.grant_consent() if granted else _session.revoke_consent()
     return [Warning("message-invalid", "A message of an unknown kind was ignored.")]
 
 

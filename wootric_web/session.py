@@ -10,6 +10,7 @@ call order. If it fails, settings are still written and calls still complete, wi
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from enum import Enum
@@ -22,8 +23,12 @@ from .changes import (
     CallBeacon,
     CallDone,
     Change,
+    IdentityChanged,
     LoadBeacon,
     RemoveSettings,
+    ReportError,
+    StopSurvey,
+    Store,
     Warning,
     WriteSettings,
 )
@@ -39,6 +44,22 @@ ACCOUNT_TOKEN = re.compile(r"NPS-(?:EU-|AU-)?[A-Za-z0-9]{8}")
 
 IGNORED_METHODS = frozenset({"alias", "screen"})
 
+# Where the visitor's consent choice is kept ("granted" or "revoked"), beside analytics.js's keys.
+CONSENT_KEY = "wootric_web_consent"
+# Calls kept while waiting for consent; a page that never asks must not grow without bound.
+MAX_CALLS_AWAITING_CONSENT = 1_000
+
+BEACON_FAILURES = {
+    "beacon-load-failed": "The Wootric beacon could not be loaded (blocked or unreachable); "
+    "settings are still written, but no survey can show.",
+    "beacon-timeout": "The Wootric beacon did not load in time; settings are still written, "
+    "but no survey can show.",
+    "beacon-no-wootric": "The Wootric beacon loaded but defined no window.wootric; settings are "
+    "still written, but no survey can show.",
+    "beacon-threw": "The Wootric beacon failed while it ran; settings are still written, "
+    "but no survey can show.",
+}
+
 
 class Beacon(Enum):
     LOADING = "loading"
@@ -47,7 +68,12 @@ class Beacon(Enum):
 
 
 class Session:
-    """The core for one page load. Not thread-safe; calls must arrive in call order."""
+    """The core for one page load. Not thread-safe; calls must arrive in call order.
+
+    ``consent_required`` holds everything (settings, beacon, stored identity) until
+    :meth:`grant_consent`; a choice stored earlier (``wootric_web_consent``) is remembered.
+    ``strict_properties`` applies Wootric's own value rules to ``properties``.
+    """
 
     def __init__(
         self,
@@ -57,46 +83,68 @@ class Session:
         stored_local: Mapping[str, str] | None = None,
         stored_cookie: Mapping[str, str] | None = None,
         new_id: NewId = new_anonymous_id,
+        consent_required: bool = False,
+        strict_properties: bool = False,
     ) -> None:
+        stored_local = stored_local or {}
         self._new_id = new_id
+        self._strict = strict_properties
         self._beacon = Beacon.LOADING
         self._held: list[Change] = []
         self._pages_seen = 0
-        self._warnings: list[Change] = []
+        self._warnings: list[tuple[str, str]] = []
         self._account_token = account_token
         self._beacon_url = beacon_url
-        stored = identities.Identity(anonymous_id="")
+        choice = stored_local.get(CONSENT_KEY)
+        self._consented = choice != "revoked" and (not consent_required or choice == "granted")
+        # Effects waiting for consent: start-up's apart, so that the bound never drops it.
+        self._start_awaiting_consent: list[Change] = []
+        self._calls_awaiting_consent: deque[list[Change]] = deque()
         self.identity = identities.load_identity(
-            stored_local or {}, stored_cookie or {}, self._warn, new_id
+            stored_local, stored_cookie or {}, self._warn, new_id
         )
-        self._initial = self.identity.changed(stored)
+        self._initial = self.identity.changed(identities.Identity(anonymous_id=""))
 
     @property
     def beacon_state(self) -> Beacon:
         return self._beacon
 
-    def _warn(self, code: str, message: str) -> None:
-        self._warnings.append(Warning(code, message))
+    @property
+    def consented(self) -> bool:
+        return self._consented
 
-    def _take_warnings(self) -> list[Change]:
+    def _warn(self, code: str, message: str) -> None:
+        self._warnings.append((code, message))
+
+    def _take_warnings(self, call_id: int | None = None) -> list[Change]:
         warnings, self._warnings = self._warnings, []
-        return warnings
+        return [Warning(code, message, call_id) for code, message in warnings]
 
     def start(self) -> list[Change]:
         """Start-up: the token and version settings, the beacon load, the stored identity."""
-        changes: list[Change] = [
+        setup: list[Change] = [
             WriteSettings({"account_token": self._account_token, "version": VERSION_SETTING})
         ]
+        reports: list[Change] = []
         if ACCOUNT_TOKEN.fullmatch(self._account_token):
-            changes.append(LoadBeacon(self._beacon_url))
+            setup.append(LoadBeacon(self._beacon_url))
         else:
             self._beacon = Beacon.FAILED
-            self._warn(
-                "account-token-invalid",
-                "The account token is not a Wootric token (NPS- followed by 8 letters or digits, "
-                "or NPS-EU-/NPS-AU- for EU and AU accounts); the beacon was not loaded.",
+            reports.append(
+                ReportError(
+                    "account-token-invalid",
+                    "The account token is not a Wootric token (NPS- followed by 8 letters or "
+                    "digits, or NPS-EU-/NPS-AU- for EU and AU accounts); the beacon was not "
+                    "loaded, so no survey can show.",
+                )
             )
-        return [*changes, *self._initial, *self._take_warnings()]
+        mirror, effects = _split_mirror([*setup, *self._initial])
+        if self._consented:
+            effects = self._apply(effects, gated=False)
+        else:
+            self._start_awaiting_consent = effects
+            effects = []
+        return [*reports, *effects, *mirror, *self._take_warnings()]
 
     def beacon_loaded(self) -> list[Change]:
         """The beacon script has loaded: release every held call, in order."""
@@ -106,13 +154,31 @@ class Session:
         held, self._held = self._held, []
         return held
 
-    def beacon_failed(self) -> list[Change]:
+    def beacon_failed(self, code: str = "beacon-load-failed") -> list[Change]:
         """The beacon will never load: release held calls without their beacon commands."""
         if self._beacon is not Beacon.LOADING:
             return []
         self._beacon = Beacon.FAILED
         held, self._held = self._held, []
-        return [change for change in held if not isinstance(change, CallBeacon)]
+        report = ReportError(code, BEACON_FAILURES.get(code, BEACON_FAILURES["beacon-load-failed"]))
+        return [report, *(change for change in held if not isinstance(change, CallBeacon))]
+
+    def grant_consent(self) -> list[Change]:
+        """The visitor agreed: apply everything held for consent, in order, and remember it."""
+        if self._consented:
+            return []
+        self._consented = True
+        released = self._apply(self._start_awaiting_consent, gated=False)
+        for effects in self._calls_awaiting_consent:
+            released += self._apply(effects, gated=True)
+        self._start_awaiting_consent = []
+        self._calls_awaiting_consent.clear()
+        return [Store(CONSENT_KEY, "granted", "local"), *released]
+
+    def revoke_consent(self) -> list[Change]:
+        """The visitor withdrew: hide a showing survey, hold further calls, remember it."""
+        self._consented = False
+        return [Store(CONSENT_KEY, "revoked", "local"), StopSurvey()]
 
     def call(
         self,
@@ -123,15 +189,40 @@ class Session:
     ) -> list[Change]:
         """Handle one analytics call; the result ends with its :class:`CallDone` unless held."""
         before = self.identity
-        page_changes = self._page_changes(method, args, context or PageContext())
-        immediate = [*self.identity.changed(before), *self._take_warnings()]
-        page_changes.append(CallDone(call_id))
+        page = self._page_changes(method, args, context or PageContext())
+        mirror, effects = _split_mirror([*self.identity.changed(before), *page])
+        if not self._consented:
+            self._await_consent(effects)
+            # The call is accounted for (held for consent); the page is not kept waiting on it.
+            return [*mirror, *self._take_warnings(call_id), CallDone(call_id)]
+        warnings = self._take_warnings(call_id)
+        return [*mirror, *warnings, *self._apply([*effects, CallDone(call_id)], gated=True)]
+
+    def _await_consent(self, effects: list[Change]) -> None:
+        if not effects:
+            return
+        if len(self._calls_awaiting_consent) >= MAX_CALLS_AWAITING_CONSENT:
+            self._calls_awaiting_consent.popleft()
+            self._warn(
+                "consent-queue-full",
+                f"More than {MAX_CALLS_AWAITING_CONSENT} calls waited for consent; "
+                "the oldest was dropped.",
+            )
+        self._calls_awaiting_consent.append(effects)
+
+    def _apply(self, effects: list[Change], *, gated: bool) -> list[Change]:
+        """Effects as they reach the page: storage and the beacon load at once; settings,
+        commands and completions behind the beacon gate (when ``gated``)."""
+        if not gated:
+            return effects
+        now: list[Change] = [c for c in effects if isinstance(c, Store | LoadBeacon | StopSurvey)]
+        later = [c for c in effects if not isinstance(c, Store | LoadBeacon | StopSurvey)]
         if self._beacon is Beacon.LOADING:
-            self._held.extend(page_changes)
-            return immediate
+            self._held.extend(later)
+            return now
         if self._beacon is Beacon.FAILED:
-            page_changes = [change for change in page_changes if not isinstance(change, CallBeacon)]
-        return immediate + page_changes
+            later = [change for change in later if not isinstance(change, CallBeacon)]
+        return now + later
 
     def _page_changes(
         self, method: str, args: Sequence[object], context: PageContext
@@ -165,6 +256,7 @@ class Session:
             self.identity.anonymous_id,
             self.identity.traits,
             self._warn,
+            strict=self._strict,
         )
         return [WriteSettings(settings), CallBeacon("run")]
 
@@ -177,7 +269,12 @@ class Session:
         if not destination.is_enabled(read.options):
             return []
         settings = destination.track_settings(
-            read.event, read.properties, read.options, self._event_user_id(read.options), self._warn
+            read.event,
+            read.properties,
+            read.options,
+            self._event_user_id(read.options),
+            self._warn,
+            strict=self._strict,
         )
         return [WriteSettings(settings), CallBeacon("run")]
 
@@ -215,6 +312,15 @@ class Session:
         else:
             self._warn("argument-ignored", "setAnonymousId: the id must be a non-empty string.")
         return []
+
+
+def _split_mirror(changes: list[Change]) -> tuple[list[Change], list[Change]]:
+    """The identity mirror (never held: it touches nothing on the page) and the effects."""
+    mirror: list[Change] = []
+    effects: list[Change] = []
+    for change in changes:
+        (mirror if isinstance(change, IdentityChanged) else effects).append(change)
+    return mirror, effects
 
 
 __all__ = ["DEFAULT_BEACON_URL", "Beacon", "Identity", "Session"]

@@ -143,3 +143,31 @@ def test_one_bad_message_in_a_batch_spoils_nothing_else() -> None:
     changes = send([{"kind": "call", "id": "bad"}, good])
     assert changes[0]["op"] == "warn"
     assert changes[-1] == {"op": "done", "call": 7}
+
+
+def test_start_options_turn_on_consent_and_strict_properties() -> None:
+    changes = send(
+        {
+            "kind": "start",
+            "account_token": "NPS-01fe3cbc",
+            "consent": "required",
+            "strict_properties": True,
+        }
+    )
+    assert not any(change["op"] in ("settings", "load_beacon") for change in changes)
+    granted = send({"kind": "consent", "granted": True})
+    assert {"op": "load_beacon", "url": "https://cdn.wootric.com/wootric-sdk.js"} in granted
+    send({"kind": "beacon", "state": "loaded"})
+    changes = send(
+        {"kind": "call", "id": 1, "method": "track", "args": ["e", {"n": 2}], "page": {}}
+    )
+    assert changes[0]["values"]["properties"] == {"n_amount": 2}
+    revoked = send({"kind": "consent", "granted": False})
+    assert {"op": "stop_survey"} in revoked
+
+
+def test_a_failed_beacon_message_reports_its_code() -> None:
+    start()
+    changes = send({"kind": "beacon", "state": "failed", "code": "beacon-no-wootric"})
+    assert changes[0]["op"] == "error"
+    assert changes[0]["code"] == "beacon-no-wootric"

@@ -11,6 +11,7 @@ from wootric_web.changes import (
     CallDone,
     Change,
     LoadBeacon,
+    ReportError,
     Store,
     Warning,
     WriteSettings,
@@ -91,7 +92,7 @@ def test_an_invalid_token_never_loads_the_beacon_but_calls_still_complete(token:
     s = session(token)
     start = s.start()
     assert not any(isinstance(c, LoadBeacon) for c in start)
-    assert any(isinstance(c, Warning) and c.code == "account-token-invalid" for c in start)
+    assert any(isinstance(c, ReportError) and c.code == "account-token-invalid" for c in start)
     assert s.call(1, "track", ["e"])[-1] == CallDone(1)
 
 
@@ -136,12 +137,32 @@ def test_a_failing_callback_warns_and_does_not_raise() -> None:
 
 
 def test_a_failed_beacon_in_memory_writes_settings_and_gives_no_commands() -> None:
-    from wootric_web import Analytics, MemoryPage
+    from wootric_web import Analytics, MemoryPage, WootricWebWarning
 
     page = MemoryPage(beacon_loads=False)
-    analytics = Analytics("NPS-01fe3cbc", page=page)
+    with pytest.warns(WootricWebWarning, match="beacon could not be loaded"):
+        analytics = Analytics("NPS-01fe3cbc", page=page)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         analytics.track("e")
     assert analytics.wootric_settings["event_name"] == "e"
     assert analytics.beacon_calls == []
+
+
+def test_a_beacon_failure_is_reported_with_its_code_and_a_sentence() -> None:
+    s = session()
+    s.start()
+    released = s.beacon_failed("beacon-timeout")
+    assert isinstance(released[0], ReportError)
+    assert released[0].code == "beacon-timeout"
+    assert "did not load in time" in released[0].message
+
+
+def test_warnings_name_the_call_they_concern() -> None:
+    s = session()
+    s.start()
+    s.beacon_loaded()
+    changes = s.call(5, "identify", [{"createdAt": "not a date"}])
+    warning = next(c for c in changes if isinstance(c, Warning))
+    assert warning.call == 5
+    assert warning.to_wire()["call"] == 5
