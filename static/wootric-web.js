@@ -368,6 +368,8 @@
       identity = change;
     },
     warn: ({ message }) => console.warn(PREFIX + message),
+    error: ({ code, message }) => report(code, message),
+    stop_survey: () => window.WootricSurvey?.stop?.(),
     done: ({ call }) => finishCall(call),
   };
 
@@ -455,16 +457,21 @@
     }
   }
 
-  /** The runtime cannot be used: say so once, and never leave a caller waiting. */
-  function fail(code, message) {
-    if (failed) return;
-    failed = true;
+  /** Tells the site owner why surveys cannot show: a console error and a `wootric-web:error`. */
+  function report(code, message) {
     console.error(PREFIX + message + ` (${code})`);
     try {
       window.dispatchEvent(new CustomEvent('wootric-web:error', { detail: { code, message } }));
     } catch {
       // a page without CustomEvent support is not worth failing twice over
     }
+  }
+
+  /** The runtime cannot be used: say so once, and never leave a caller waiting. */
+  function fail(code, message) {
+    if (failed) return;
+    failed = true;
+    report(code, message);
     for (const resolve of waiting.values()) resolve();
     waiting.clear();
     replies.clear();

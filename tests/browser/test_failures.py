@@ -33,8 +33,13 @@ def test_a_beacon_that_never_loads_still_applies_the_settings_and_resolves(
 ) -> None:
     answer, code = BEACONS[beacon]
     expect_console_errors.append(r"Failed to load resource: .* 404")
+    expect_console_errors.append(rf"\[wootric-web\] The Wootric beacon .* \({code}\)")
     debug_lines: list[str] = []
     page.on("console", lambda message: debug_lines.append(message.text))
+    page.add_init_script(
+        """window.reportedErrors = [];
+        addEventListener('wootric-web:error', (event) => reportedErrors.push(event.detail));"""
+    )
     page.route("**/pages/routed-beacon.js", answer)
     page.goto(server_url + "pages/routed-beacon.html")
 
@@ -45,7 +50,10 @@ def test_a_beacon_that_never_loads_still_applies_the_settings_and_resolves(
                 calledBack = true;
             }));
             await within(analytics.ready());
-            return {calledBack, settings: wootricSettings, beacon: typeof window.wootric};
+            return {
+                calledBack, settings: wootricSettings, beacon: typeof window.wootric,
+                errors: reportedErrors,
+            };
         })()"""
     )
 
@@ -53,6 +61,8 @@ def test_a_beacon_that_never_loads_still_applies_the_settings_and_resolves(
     assert result["settings"]["segment_user_id"] == "u-1"
     assert result["settings"]["email"] == "ada@example.com"
     assert result["beacon"] == "undefined"
+    assert [error["code"] for error in result["errors"]] == [code]
+    assert "no survey can show" in result["errors"][0]["message"]
     assert f"[wootric-web] beacon failed {code}" in debug_lines
 
 
