@@ -35,14 +35,17 @@ class User:
 
     @property
     def id(self) -> str | None:
+        """The user id, or None for an anonymous visitor."""
         return self._session.identity.user_id
 
     @property
     def anonymous_id(self) -> str:
+        """The visitor's anonymous id (a UUID v4 unless one was set)."""
         return self._session.identity.anonymous_id
 
     @property
     def traits(self) -> dict[str, Value]:
+        """The user's accumulated traits (a copy)."""
         return dict(self._session.identity.traits)
 
 
@@ -54,6 +57,7 @@ class Consent:
 
     @property
     def granted(self) -> bool:
+        """Whether calls reach the page now."""
         return self._analytics._session.consented
 
     def grant(self) -> None:
@@ -128,7 +132,11 @@ class Analytics:
         options: object = None,
         callback: object = None,
     ) -> None:
-        """``identify(userId?, traits?, options?, callback?)``, read as analytics.js reads it."""
+        """``identify(userId?, traits?, options?, callback?)``, read as analytics.js reads it.
+
+        Traits accumulate for the user. Writes ``segment_user_id``, ``email``, ``created_at``,
+        ``language``, ``event_name = None`` and ``properties``, then runs the beacon once.
+        """
         self._call("identify", [user_id, traits, options, callback])
 
     def track(
@@ -138,7 +146,11 @@ class Analytics:
         options: object = None,
         callback: object = None,
     ) -> None:
-        """``track(event, properties?, options?, callback?)``."""
+        """``track(event, properties?, options?, callback?)``: targeted sampling by event name.
+
+        Writes ``event_name`` (exactly as given), ``properties``, and ``email``/``language``
+        when the call carries them, then runs the beacon once. An empty event is skipped.
+        """
         self._call("track", [event, properties, options, callback])
 
     def page(
@@ -149,7 +161,11 @@ class Analytics:
         options: object = None,
         callback: object = None,
     ) -> None:
-        """``page(category?, name?, properties?, options?, callback?)``."""
+        """``page(category?, name?, properties?, options?, callback?)``.
+
+        Writes ``page_info`` (the properties, ``name``, ``category`` and the page defaults);
+        every page call after the first of a page load also gives the beacon ``page``.
+        """
         self._call("page", [category, name, properties, options, callback])
 
     def group(
@@ -159,7 +175,11 @@ class Analytics:
         options: object = None,
         callback: object = None,
     ) -> None:
-        """``group(groupId?, traits?, options?, callback?)``."""
+        """``group(groupId?, traits?, options?, callback?)``.
+
+        Writes ``group_info`` (the group's accumulated traits plus ``id``) and gives the beacon
+        ``group``.
+        """
         self._call("group", [group_id, traits, options, callback])
 
     def alias(self, *args: object) -> None:
@@ -175,6 +195,7 @@ class Analytics:
         self._call("reset", [])
 
     def set_anonymous_id(self, anonymous_id: str) -> None:
+        """Use this anonymous id for the visitor from now on (stored as analytics.js stores it)."""
         self._call("setAnonymousId", [anonymous_id])
 
     def _call(self, method: str, args: Sequence[object]) -> None:
