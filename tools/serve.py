@@ -67,6 +67,8 @@ class Config:
     account_token: str | None = None
     beacon_url: str | None = None
     verbose: bool = False
+    # Sent with every file, e.g. a Content-Security-Policy for testing the tag under one.
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 def content_type(path: Path) -> str:
@@ -148,6 +150,7 @@ class Handler(BaseHTTPRequestHandler):
             "ETag": etag,
             "Last-Modified": formatdate(stat.st_mtime, usegmt=True),
             "X-Content-Type-Options": "nosniff",
+            **dict(self.server.config.headers),
         }
         if etag in _etags(self.headers.get("If-None-Match", "")):
             self._send(HTTPStatus.NOT_MODIFIED, headers, b"", send_body=False)
