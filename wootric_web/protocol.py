@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from .changes import CallDone, Change, Warning
 from .page_context import PageContext
 from .session import DEFAULT_BEACON_URL, Session
+from .values import JsonValue
 
 _session: Session | None = None
 
@@ -28,10 +29,22 @@ def handle(text: str) -> str:
     except ValueError:
         return json.dumps([Warning("message-invalid", "A message was not JSON.").to_wire()])
     messages = decoded if isinstance(decoded, list) else [decoded]
-    return json.dumps(
-        [change.to_wire() for message in messages for change in _handle_one(message)],
-        allow_nan=False,
-    )
+    return _dumps([change.to_wire() for message in messages for change in _handle_one(message)])
+
+
+def _dumps(wire: list[dict[str, JsonValue]]) -> str:
+    """The changes as JSON text; a change that cannot be written is replaced by a warning."""
+    try:
+        return json.dumps(wire, allow_nan=False)
+    except (TypeError, ValueError):
+        parts: list[str] = []
+        for change in wire:
+            try:
+                parts.append(json.dumps(change, allow_nan=False))
+            except (TypeError, ValueError):
+                failed = Warning("internal-error", "A change could not be written as JSON.")
+                parts.append(json.dumps(failed.to_wire()))
+        return "[" + ", ".join(parts) + "]"
 
 
 def _handle_one(message: object) -> list[Change]:

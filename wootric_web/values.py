@@ -27,6 +27,8 @@ MAX_KEY_LENGTH = 256
 MAX_ITEMS = 1_000
 MAX_ITEMS_TOTAL = 10_000
 MAX_CHARACTERS_TOTAL = 1_000_000
+MAX_SAFE_INTEGER = 2**53 - 1  # JavaScript's Number.MAX_SAFE_INTEGER
+MAX_INTEGER_BITS = 1_024  # about 300 digits, far below Python's own limit on printing integers
 LIMITS = {
     "depth": MAX_DEPTH,
     "string_length": MAX_STRING_LENGTH,
@@ -113,6 +115,13 @@ class _Cleaner:
             self._warn(code, message)
 
     def clean(self, value: object, depth: int) -> Value | _Drop:
+        try:
+            return self._clean(value, depth)
+        except Exception:  # noqa: BLE001 - a caller's object may raise from anything we touch
+            self.warn_once("value-unreadable", "A value that raised when read was left out.")
+            return _DROP
+
+    def _clean(self, value: object, depth: int) -> Value | _Drop:
         self._items_left -= 1
         if self._items_left < 0:
             self.warn_once(
@@ -120,11 +129,16 @@ class _Cleaner:
                 f"Values beyond {MAX_ITEMS_TOTAL} items in one argument were left out.",
             )
             return _DROP
+        # Subclasses (enums, str wrappers) become the plain value, through the base class's own
+        # conversion, so that no overridden method of the caller's runs later in the core.
         if isinstance(value, str):
-            return self.text(value, MAX_STRING_LENGTH)
-        if value is None or isinstance(value, bool | int):
+            return self.text(str.__str__(value), MAX_STRING_LENGTH)
+        if value is None or isinstance(value, bool):
             return value
+        if isinstance(value, int):
+            return self.integer(int.__int__(value))
         if isinstance(value, float):
+            value = float.__float__(value)
             if math.isfinite(value):
                 return value
             self.warn_once("value-not-finite", "Non-finite numbers (NaN, Infinity) became null.")
@@ -145,6 +159,19 @@ class _Cleaner:
         if not callable(value):
             self.warn_once("value-unsupported", f"A value of type {type_name(value)} was left out.")
         return _DROP
+
+    def integer(self, value: int) -> int | str | _Drop:
+        """JavaScript holds integers exactly only up to 2**53; beyond that, the digits are kept
+        as a string (as the page's own BigInts arrive), and absurdly long ones are dropped."""
+        if abs(value) <= MAX_SAFE_INTEGER:
+            return value
+        if value.bit_length() > MAX_INTEGER_BITS:
+            self.warn_once("value-too-large", "An integer too large to use was left out.")
+            return _DROP
+        self.warn_once(
+            "value-unsafe-integer", "Integers beyond JavaScript's safe range became strings."
+        )
+        return str(value)
 
     def text(self, value: str, limit: int) -> str:
         if len(value) > limit:
@@ -208,16 +235,26 @@ class _Cleaner:
             if self._items_left < 0:
                 break
             if cleaned is not _DROP:
-                name = self.text(key, MAX_KEY_LENGTH) if isinstance(key, str) else _js_key(key)
+                name = (
+                    self.text(str.__str__(key), MAX_KEY_LENGTH)
+                    if isinstance(key, str)
+                    else _js_key(key)
+                )
                 out[name] = cleaned  # type: ignore[assignment]
         return out
 
 
 def _js_key(key: int | float) -> str:
     """A numeric key as JavaScript would spell it as a property name (1.0 → "1")."""
-    if isinstance(key, float) and key.is_integer():
-        return str(int(key))
-    return str(key)
+    if isinstance(key, float):
+        number = float.__float__(key)
+        if math.isnan(number):
+            return "NaN"
+        if math.isinf(number):
+            return "Infinity" if number > 0 else "-Infinity"
+        return str(int(number)) if number.is_integer() else repr(number)
+    number = int.__int__(key)
+    return str(number) if number.bit_length() <= MAX_INTEGER_BITS else "Infinity"
 
 
 def to_json(value: Value) -> JsonValue:
