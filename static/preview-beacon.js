@@ -188,7 +188,8 @@
     if (!shown.responded) fire(shown.settings, 'after_decline');
   }
 
-  // In a shadow root, so the host page's CSS cannot reach the survey, nor its CSS the page.
+  // In a shadow root, so the host page's CSS cannot reach the survey, nor its CSS the page; as a
+  // constructed style sheet, which a Content Security Policy without 'unsafe-inline' allows.
   const STYLE = `
     :host { all: initial; position: fixed; left: 12px; z-index: 2147483646; }
     [hidden] { display: none !important; }
@@ -267,7 +268,10 @@
         node('span', {}, '0: not at all likely'), node('span', {}, '10: extremely likely')),
       form,
       thanks);
-    root.append(node('style', {}, STYLE), card);
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(STYLE);
+    root.adoptedStyleSheets = [sheet];
+    root.append(card);
 
     const shown = { host, settings, responded: false, focusBefore: document.activeElement };
     let score = null;
