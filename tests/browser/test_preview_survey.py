@@ -58,9 +58,7 @@ def respond(page: Page, score: int, text: str) -> None:
 def test_run_shows_a_survey_asking_about_the_product(survey_page: Page) -> None:
     shown = run_and_wait(survey_page)
 
-    expect(shown).to_have_accessible_name(
-        "How likely are you to recommend Initech to your team?"
-    )
+    expect(shown).to_have_accessible_name("How likely are you to recommend Initech to your team?")
     expect(shown.get_by_role("group").get_by_role("button")).to_have_text(
         [str(score) for score in range(11)]
     )
