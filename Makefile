@@ -52,7 +52,7 @@ demo: build
 	$(VENV)/bin/python tools/serve.py --host 127.0.0.1 --port $(PORT)
 
 clean:
-	rm -rf static/pyodide static/wheels dist .pytest_cache .mypy_cache .ruff_cache test-results
+	rm -rf static/pyodide static/wheels static/pyscript dist .pytest_cache .mypy_cache .ruff_cache test-results
 	find . -name __pycache__ -type d -not -path './$(VENV)/*' -not -path './node_modules/*' \
 		-prune -exec rm -rf {} +
 
@@ -105,4 +105,21 @@ $(MANIFEST): $(SOURCES) static/wheels/$(MICROPIP_WHEEL) $(NPM_STAMP) $(VENV_STAM
 		sha = hashlib.sha256(open(wheel, "rb").read()).hexdigest(); \
 		out = {"pyodide": pyodide, "wheel": wheel.rsplit("/", 1)[-1], "sha256": sha, \
 			"micropip": "$(MICROPIP_WHEEL)"}; \
+		open(sys.argv[1], "w").write(json.dumps(out, indent=2) + "\n")' $@
+
+# PyScript (npm) for demo/pyscript.html, and a config that points it at our Pyodide and unpacks our
+# wheel into the working directory: offline, with no micropip (which PyScript's `packages` needs).
+PYSCRIPT_CONFIG := static/pyscript/wootric-web.json
+
+build: $(PYSCRIPT_CONFIG)
+
+static/pyscript/core.js: $(NPM_STAMP)
+	rm -rf $(@D)
+	mkdir -p $(@D)
+	cp -r node_modules/@pyscript/core/dist/. $(@D)/
+
+$(PYSCRIPT_CONFIG): $(MANIFEST) static/pyscript/core.js
+	$(VENV)/bin/python -c 'import json, sys; \
+		wheel = json.load(open("$(MANIFEST)"))["wheel"]; \
+		out = {"interpreter": "/static/pyodide/pyodide.mjs", "files": {"../wheels/" + wheel: "./*"}}; \
 		open(sys.argv[1], "w").write(json.dumps(out, indent=2) + "\n")' $@
