@@ -94,8 +94,11 @@ static/wheels/$(MICROPIP_WHEEL): $(CACHE)/$(MICROPIP_WHEEL)
 	@mkdir -p $(@D)
 	cp $< $@
 
-# The manifest names the exact wheel and its hash; the worker finds the wheel through it.
-$(MANIFEST): $(SOURCES) static/wheels/$(MICROPIP_WHEEL) $(NPM_STAMP) $(VENV_STAMP)
+# The manifest names the exact wheel and its hash; the worker finds the wheel through it. It also
+# names the prebuilt memory snapshot (Pyodide booted with our wheel imported) that a visitor's
+# first page load restores instead of starting Python: made by the worker itself in Chromium.
+$(MANIFEST): $(SOURCES) static/wheels/$(MICROPIP_WHEEL) $(NPM_STAMP) $(VENV_STAMP) \
+		$(PYODIDE_TARGETS) static/wootric-worker.mjs tools/build_snapshot.py | chromium
 	rm -f static/wheels/wootric_web-*.whl
 	$(VENV)/bin/pip wheel --quiet --disable-pip-version-check --no-deps --no-build-isolation \
 		--wheel-dir static/wheels .
@@ -106,6 +109,7 @@ $(MANIFEST): $(SOURCES) static/wheels/$(MICROPIP_WHEEL) $(NPM_STAMP) $(VENV_STAM
 		out = {"pyodide": pyodide, "wheel": wheel.rsplit("/", 1)[-1], "sha256": sha, \
 			"micropip": "$(MICROPIP_WHEEL)"}; \
 		open(sys.argv[1], "w").write(json.dumps(out, indent=2) + "\n")' $@
+	$(VENV)/bin/python tools/build_snapshot.py $@
 
 # PyScript (npm) for demo/pyscript.html, and a config that points it at our Pyodide and unpacks our
 # wheel into the working directory: offline, with no micropip (which PyScript's `packages` needs).

@@ -1,13 +1,34 @@
 // The module worker that runs wootric_web in Pyodide, off the page's main thread.
 //
 // In:  {type: "boot", pyodideUrl, wheelUrl, manifestUrl}   once, first
-//      {type: "handle", seq, text}                         a JSON protocol message
-// Out: {type: "ready"}                                     booted: handle messages are answered
+//      {type: "handle", seq, text}                         a JSON protocol message (or a batch)
+// Out: {type: "ready", boot}                               booted: handle messages are answered
 //      {type: "error", code, message}                      the boot failed
 //      {type: "changes", seq, text, error?}                one per handle message, in order
 //
 // A module worker because Pyodide refuses classic workers, and because the page then pays
-// nothing for the ~3 s boot: the main thread never runs Python's start-up.
+// nothing for the boot: the main thread never runs Python's start-up.
+//
+// Three ways to boot, tried in this order (`boot` in the ready message says which one worked):
+//   "saved"     a memory snapshot of an interpreter that had already imported wootric_web, kept
+//               gzip-compressed in Cache Storage by an earlier visit: about 0.5 s;
+//   "prebuilt"  the same kind of snapshot, made by `make build` and named in the wheels' manifest;
+//   "plain"     Pyodide's own start-up (about 3 s), then our wheel unpacked into site-packages.
+// Snapshots are keyed by the exact Pyodide version and our wheel's SHA-256. One that is missing,
+// stale or fails is passed over silently (a failing saved one is deleted), and after any boot but
+// "saved" a snapshot is saved for the next visit once the page has gone quiet.
+
+const SNAPSHOT_CACHE = "wootric-web-snapshot";
+// Bumped whenever what a snapshot holds, or how it is packed, changes.
+const SNAPSHOT_FORMAT = 1;
+const SNAPSHOT_MAGIC = 0x57575331; // "WWS1"
+// Half of a booted interpreter's memory is zero pages; leaving them out halves what must be
+// inflated on every restore.
+const PAGE_SIZE = 4096;
+// Saving waits for this long without a message, then compresses in slices this large, so that a
+// call arriving meanwhile waits for one slice at most.
+const QUIET_MS = 1000;
+const SLICE_BYTES = 256 * 1024;
 
 let protocol = null; // wootric_web.protocol, once booted
 // Looked up once, so each message is one direct call. It is borrowed from `protocol`, which is
@@ -15,7 +36,15 @@ let protocol = null; // wootric_web.protocol, once booted
 let handle = null;
 let bootError = null; // why the boot failed, once it has
 let booting = false;
+let lastMessageAt = 0;
 const waiting = []; // handle messages that arrived during the boot, in order
+
+// For tests and benchmarks (through Playwright's worker.evaluate); the page never sees it.
+// `saved` resolves to what became of the snapshot for the next visit: "saved", "skipped" (none
+// to save) or "failed".
+let savedOutcome;
+const report = { boot: null, saved: new Promise((resolve) => (savedOutcome = resolve)) };
+globalThis.wootricWebBoot = report;
 
 class BootError extends Error {
   constructor(code, message, cause) {
@@ -36,48 +65,309 @@ async function fetchOk(url) {
   return response;
 }
 
-async function boot({ pyodideUrl, wheelUrl, manifestUrl }) {
-  // Fetched during the runtime's boot rather than after it. Reading our wheel here also turns a
-  // missing wheel into a clear message (micropip would report a bad zip file) and leaves it in
-  // the HTTP cache for micropip.
-  const wheels = fetchOk(manifestUrl)
-    .then((response) => response.json())
-    .then(async (manifest) => {
-      const ours = wheelUrl ?? new URL(manifest.wheel, manifestUrl).href;
-      await (await fetchOk(ours)).arrayBuffer();
-      return { micropip: new URL(manifest.micropip, manifestUrl).href, ours };
-    });
-  wheels.catch(() => {}); // reported below, once the runtime is up; not as an unhandled rejection
+const nextTask = () => new Promise((resolve) => setTimeout(resolve));
 
-  let pyodide;
+// ---------------------------------------------------------------------------------------------
+// What to boot: the runtime, our wheel and its hash.
+
+async function importRuntime(pyodideUrl) {
+  let runtime;
   try {
-    const { loadPyodide } = await import(new URL("pyodide.mjs", pyodideUrl).href);
-    pyodide = await loadPyodide({ indexURL: pyodideUrl });
+    // Pyodide waits forever when WebAssembly may not be compiled here (a Content Security Policy
+    // without 'wasm-unsafe-eval'): the smallest module there is finds that out at once.
+    new WebAssembly.Module(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]));
+    runtime = await import(new URL("pyodide.mjs", pyodideUrl).href);
   } catch (error) {
-    throw new BootError(
-      "runtime-load-failed",
-      `The Python runtime could not be loaded from ${pyodideUrl}: ${describe(error)}`,
-      error,
-    );
+    throw runtimeError(pyodideUrl, error);
   }
+  // Fetched and evaluated now, while the snapshot is looked up; loadPyodide imports it again and
+  // finds it in the module map. A failure here is loadPyodide's to report.
+  import(new URL("pyodide.asm.mjs", pyodideUrl).href).catch(() => {});
+  return runtime;
+}
 
+function runtimeError(pyodideUrl, error) {
+  return new BootError(
+    "runtime-load-failed",
+    `The Python runtime could not be loaded from ${pyodideUrl}: ${describe(error)}`,
+    error,
+  );
+}
+
+function wheelError(error) {
+  return new BootError(
+    "wheel-load-failed",
+    `The wootric_web package could not be installed: ${describe(error)}`,
+    error,
+  );
+}
+
+/** The hex SHA-256 of `bytes`, or null outside a secure context (where snapshots are off too). */
+async function sha256Hex(bytes) {
+  if (!globalThis.crypto?.subtle) return null;
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * Our wheel: {url, sha256, bytes(), manifest, manifestUrl}. The manifest's hash is trusted for
+ * its own wheel, so a snapshot boot fetches nothing more; a wheel named by data-wheel-url is
+ * fetched and hashed, since nothing else says what it holds. sha256 null: no snapshots.
+ */
+async function findWheel(manifestUrl, wheelUrl) {
+  let manifest;
   try {
-    const { micropip: micropipUrl, ours } = await wheels;
-    // By URL: the npm package ships no wheels, and PyPI's micropip wheel does not match the
-    // hash in pyodide-lock.json, so loadPackage("micropip") cannot work.
-    await pyodide.loadPackage(micropipUrl, { messageCallback: () => {} });
-    const micropip = pyodide.pyimport("micropip");
-    await micropip.install.callKwargs(ours, { deps: false });
-    micropip.destroy();
-    return pyodide.pyimport("wootric_web.protocol");
+    manifest = await (await fetchOk(manifestUrl)).json();
   } catch (error) {
-    throw new BootError(
-      "wheel-load-failed",
-      `The wootric_web package could not be installed: ${describe(error)}`,
-      error,
-    );
+    throw wheelError(error);
+  }
+  const url = wheelUrl ?? new URL(manifest.wheel, manifestUrl).href;
+  let fetched = null;
+  const bytes = () => {
+    fetched ??= fetchOk(url).then((response) => response.arrayBuffer()).catch((error) => {
+      throw wheelError(error);
+    });
+    return fetched;
+  };
+  const sha256 = wheelUrl ? await sha256Hex(await bytes()) : manifest.sha256 ?? null;
+  return { url, sha256, bytes, manifest, manifestUrl };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Snapshots: packing, Cache Storage, the prebuilt file.
+
+function snapshotKey(pyodideVersion, wheelSha256) {
+  // Never fetched: only a name, in a reserved domain so it cannot clash with a real URL.
+  return `https://wootric-web.invalid/snapshot/${SNAPSHOT_FORMAT}/${pyodideVersion}/${wheelSha256}`;
+}
+
+/** Cache Storage, or null where a page may not use it (opaque origins, blocked storage). */
+async function openStore() {
+  try {
+    return await caches.open(SNAPSHOT_CACHE);
+  } catch {
+    return null;
   }
 }
+
+function isZeroPage(words, start, end) {
+  for (let at = start; at < end; at += 1) if (words[at] !== 0) return false;
+  return true;
+}
+
+/** "WWS1", the memory's length, a bitmap of its non-zero pages, then those pages. */
+function pack(memory) {
+  if (memory.byteOffset % 4 !== 0 || memory.length % 4 !== 0) {
+    throw new Error("a memory snapshot is whole 32-bit words");
+  }
+  const words = new Uint32Array(memory.buffer, memory.byteOffset, memory.length / 4);
+  const pages = Math.ceil(memory.length / PAGE_SIZE);
+  const wordsPerPage = PAGE_SIZE / 4;
+  const kept = [];
+  for (let page = 0; page < pages; page += 1) {
+    const start = page * wordsPerPage;
+    if (!isZeroPage(words, start, Math.min(start + wordsPerPage, words.length))) kept.push(page);
+  }
+  const headerSize = 8 + Math.ceil(pages / 8);
+  const packed = new Uint8Array(headerSize + kept.length * PAGE_SIZE);
+  const view = new DataView(packed.buffer);
+  view.setUint32(0, SNAPSHOT_MAGIC);
+  view.setUint32(4, memory.length, true);
+  let at = headerSize;
+  for (const page of kept) {
+    packed[8 + (page >> 3)] |= 1 << (page & 7);
+    const bytes = memory.subarray(page * PAGE_SIZE, (page + 1) * PAGE_SIZE);
+    packed.set(bytes, at);
+    at += bytes.length;
+  }
+  return packed.subarray(0, at);
+}
+
+/** The memory that pack() packed; throws on anything that is not exactly that. */
+function unpack(packed) {
+  const view = new DataView(packed.buffer, packed.byteOffset, packed.byteLength);
+  if (packed.length < 8 || view.getUint32(0) !== SNAPSHOT_MAGIC) {
+    throw new Error("not a wootric-web snapshot");
+  }
+  const length = view.getUint32(4, true);
+  const pages = Math.ceil(length / PAGE_SIZE);
+  const memory = new Uint8Array(length);
+  let at = 8 + Math.ceil(pages / 8);
+  for (let page = 0; page < pages; page += 1) {
+    if (!(packed[8 + (page >> 3)] & (1 << (page & 7)))) continue;
+    const start = page * PAGE_SIZE;
+    const size = Math.min(PAGE_SIZE, length - start);
+    if (at + size > packed.length) throw new Error("a snapshot is cut short");
+    memory.set(packed.subarray(at, at + size), start);
+    at += size;
+  }
+  if (at !== packed.length) throw new Error("a snapshot has bytes left over");
+  return memory;
+}
+
+/** The memory in a gzip stream of pack()'s output. */
+async function inflate(body) {
+  const stream = body.pipeThrough(new DecompressionStream("gzip"));
+  return unpack(new Uint8Array(await new Response(stream).arrayBuffer()));
+}
+
+/** gzip of pack(memory), in slices, letting calls that arrive meanwhile be answered first. */
+async function deflate(memory) {
+  const packed = pack(memory);
+  const gzip = new CompressionStream("gzip");
+  const compressed = new Response(gzip.readable).blob();
+  const writer = gzip.writable.getWriter();
+  for (let at = 0; at < packed.length; at += SLICE_BYTES) {
+    await writer.write(packed.subarray(at, at + SLICE_BYTES));
+    await nextTask();
+  }
+  await writer.close();
+  return compressed;
+}
+
+/** The saved snapshot for this key, {memory: a promise}, or null. */
+async function findSaved(store, key) {
+  try {
+    const response = await store?.match(key);
+    return response ? { memory: inflate(response.body) } : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The snapshot `make build` made for exactly this runtime and wheel, or null:
+ * {memory, gzip}, both promises, both read from one download.
+ */
+function findPrebuilt(wheel, pyodideVersion) {
+  const { manifest, manifestUrl, sha256 } = wheel;
+  if (!manifest.snapshot || manifest.pyodide !== pyodideVersion || manifest.sha256 !== sha256) {
+    return null;
+  }
+  const copies = fetchOk(new URL(manifest.snapshot, manifestUrl)).then((ok) => [ok, ok.clone()]);
+  const gzip = copies.then(([, copy]) => copy.blob());
+  gzip.catch(() => {}); // the restore meets the same failure through `memory`
+  return { memory: copies.then(([ok]) => inflate(ok.body)), gzip };
+}
+
+async function forget(store, key) {
+  try {
+    await store.delete(key);
+  } catch {
+    // nothing more to do: the next save replaces it
+  }
+}
+
+/** Keeps `gzip` (a Blob, or a promise of one) under `key`, and drops every other snapshot. */
+async function keep(store, key, gzip) {
+  const response = new Response(await gzip, { headers: { "Content-Type": "application/gzip" } });
+  await store.put(key, response);
+  for (const request of await store.keys()) {
+    if (request.url !== key) await store.delete(request);
+  }
+}
+
+/** Resolves once no message has arrived for QUIET_MS. */
+async function quiet() {
+  for (;;) {
+    const left = lastMessageAt + QUIET_MS - performance.now();
+    if (left <= 0) return;
+    await new Promise((resolve) => setTimeout(resolve, left));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Booting.
+
+/** Unpacks our wheel into site-packages: what micropip would do, without micropip's own boot. */
+async function installWheel(pyodide, wheel) {
+  const bytes = await wheel.bytes();
+  const sitePackages = pyodide.runPython("import site; site.getsitepackages()[0]");
+  pyodide.unpackArchive(bytes, "wheel", { extractDir: sitePackages });
+  pyodide.runPython("import wootric_web.protocol");
+  // The key names what was really installed, should the manifest be out of date.
+  return sha256Hex(bytes);
+}
+
+async function restore(loadPyodide, pyodideUrl, snapshot) {
+  const pyodide = await loadPyodide({ indexURL: pyodideUrl, _loadSnapshot: snapshot.memory });
+  // Every visitor's interpreter starts from the same memory: give `random` (if anything has
+  // imported it) a seed of its own rather than the snapshot's.
+  pyodide.runPython("import sys\nif 'random' in sys.modules: sys.modules['random'].seed()");
+  return pyodide.pyimport("wootric_web.protocol");
+}
+
+/**
+ * Boots by the fastest way that works. Resolves to {boot, protocol, save}, where save() (or
+ * null) stores a snapshot for the next visit; rejects with a BootError.
+ */
+async function boot({ pyodideUrl, wheelUrl, manifestUrl }) {
+  const runtime = importRuntime(pyodideUrl);
+  const wheel = findWheel(manifestUrl, wheelUrl);
+  const store = openStore();
+  wheel.catch(() => {}); // awaited below; it must not also surface as an unhandled rejection
+  const { loadPyodide, version } = await runtime;
+
+  let key = null;
+  let saved = null;
+  try {
+    const { sha256 } = await wheel;
+    key = sha256 && snapshotKey(version, sha256);
+    saved = key && (await findSaved(await store, key));
+  } catch {
+    // the plain boot below reports a wheel that cannot be found
+  }
+  if (saved) {
+    try {
+      return { boot: "saved", protocol: await restore(loadPyodide, pyodideUrl, saved), save: null };
+    } catch {
+      forget(await store, key);
+    }
+  }
+  const prebuilt = key && (await wheel.then((found) => findPrebuilt(found, version), () => null));
+  if (prebuilt) {
+    try {
+      const booted = await restore(loadPyodide, pyodideUrl, prebuilt);
+      const saving = await store;
+      const save = saving && (() => keep(saving, key, prebuilt.gzip));
+      return { boot: "prebuilt", protocol: booted, save };
+    } catch {
+      // boot as if there were none
+    }
+  }
+  return plainBoot(loadPyodide, pyodideUrl, await wheel, await store, version);
+}
+
+async function plainBoot(loadPyodide, pyodideUrl, wheel, store, version) {
+  let pyodide;
+  try {
+    pyodide = await loadPyodide({ indexURL: pyodideUrl, _makeSnapshot: store !== null });
+  } catch (error) {
+    throw runtimeError(pyodideUrl, error);
+  }
+  let sha256;
+  try {
+    sha256 = await installWheel(pyodide, wheel);
+  } catch (error) {
+    throw wheelError(error);
+  }
+  let save = null;
+  if (store !== null && sha256 !== null) {
+    try {
+      // Taken now, before the first message: the snapshot then holds no visitor's data, and
+      // restoring it later gives exactly this fresh interpreter. Compressing and storing it
+      // waits until the page has gone quiet.
+      const memory = pyodide.makeMemorySnapshot();
+      save = () => keep(store, snapshotKey(version, sha256), deflate(memory));
+    } catch {
+      save = null;
+    }
+  }
+  return { boot: "plain", protocol: pyodide.pyimport("wootric_web.protocol"), save };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Messages.
 
 function answer({ seq, text }) {
   if (handle === null) {
@@ -91,12 +381,26 @@ function answer({ seq, text }) {
   }
 }
 
+async function saveForNextVisit(save) {
+  if (!save) return "skipped";
+  await quiet();
+  try {
+    await save();
+    return "saved";
+  } catch {
+    return "failed"; // quota, storage turned off meanwhile: the next visit boots another way
+  }
+}
+
 async function start(message) {
   booting = true;
+  let save = null;
   try {
-    protocol = await boot(message);
+    const booted = await boot(message);
+    ({ protocol, save } = booted);
     handle = protocol.handle;
-    postMessage({ type: "ready" });
+    report.boot = booted.boot;
+    postMessage({ type: "ready", boot: booted.boot });
   } catch (error) {
     bootError = describe(error);
     const code = error instanceof BootError ? error.code : "runtime-load-failed";
@@ -104,12 +408,14 @@ async function start(message) {
   }
   // Answered even after a failed boot (with the error), so that no caller waits forever.
   for (const queued of waiting.splice(0)) answer(queued);
+  savedOutcome(await saveForNextVisit(save));
 }
 
 self.addEventListener("message", ({ data }) => {
   if (data?.type === "boot") {
     if (!booting) start(data);
   } else if (data?.type === "handle") {
+    lastMessageAt = performance.now();
     if (handle === null && bootError === null) waiting.push(data);
     else answer(data);
   }

@@ -34,7 +34,7 @@ def worker_page(module_page: Page, server_url: str) -> Page:
 
 
 def test_worker_posts_ready(worker_page: Page) -> None:
-    assert worker_page.evaluate("window.booted") == {"type": "ready"}
+    assert worker_page.evaluate("window.booted")["type"] == "ready"
 
 
 def test_message_sent_before_ready_is_answered(worker_page: Page) -> None:
