@@ -95,6 +95,15 @@
       throw refuse('config-mode',
         `data-mode="${config.mode}" is not a mode; use "worker" (the default) or "main".`);
     }
+    // The beacon runs with all of the page's rights, so it comes over https or from the page's
+    // own server unless the page explicitly accepts the risk.
+    const beacon = new URL(config.beaconUrl);
+    if (beacon.protocol !== 'https:' && beacon.origin !== location.origin &&
+      attr('data-allow-insecure-beacon') === null) {
+      throw refuse('config-beacon-url', `data-beacon-url="${attr('data-beacon-url')}" is ` +
+        "neither https: nor on this page's server; use an https: URL, or add " +
+        'data-allow-insecure-beacon to load it anyway.');
+    }
     return config;
   }
 
@@ -311,18 +320,31 @@
     beaconScript.async = true;
     beaconScript.src = url;
     let settled = false;
+    let threw = false;
+    // An error thrown while the beacon runs becomes its reported failure rather than an uncaught
+    // error on the page. (A cross-origin beacon's errors are muted and name no file: those stay.)
+    const onError = (event) => {
+      if (event.filename !== beaconScript.src) return;
+      threw = true;
+      event.preventDefault();
+      log('the beacon threw', event.error);
+    };
     const settle = (outcome) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      window.removeEventListener('error', onError);
       log('beacon', outcome.state, outcome.code || '');
       send({ kind: 'beacon', ...outcome }).then(markReady);
     };
     const timer = setTimeout(
       () => settle({ state: 'failed', code: 'beacon-timeout' }), config.beaconTimeoutMs);
-    beaconScript.addEventListener('load', () => settle(typeof window.wootric === 'function'
-      ? { state: 'loaded' }
-      : { state: 'failed', code: 'beacon-no-wootric' }));
+    window.addEventListener('error', onError);
+    beaconScript.addEventListener('load', () => {
+      if (threw) settle({ state: 'failed', code: 'beacon-threw' });
+      else if (typeof window.wootric === 'function') settle({ state: 'loaded' });
+      else settle({ state: 'failed', code: 'beacon-no-wootric' });
+    });
     beaconScript.addEventListener('error',
       () => settle({ state: 'failed', code: 'beacon-load-failed' }));
     (document.head || document.documentElement).appendChild(beaconScript);
@@ -336,7 +358,9 @@
     try {
       window.wootric(command);
     } catch (error) {
-      console.error(PREFIX + `window.wootric('${command}') threw:`, error);
+      report('beacon-command-failed', `The Wootric beacon threw on window.wootric('${command}'); ` +
+        "that call's settings are written, but its survey may not show.");
+      log('the beacon threw', error); // its message may quote the settings
     }
   }
 
@@ -488,16 +512,41 @@
   /** Default: Pyodide in a module worker, so the page never waits on Python. */
   function startWorker() {
     const workerUrl = new URL('wootric-worker.mjs', config.loaderUrl);
-    let worker;
-    if (workerUrl.origin === location.origin) {
-      worker = new Worker(workerUrl, { type: 'module' });
-    } else {
-      // Workers must be same-origin; a same-origin module that imports the real one is allowed.
-      const source = `import ${JSON.stringify(workerUrl.href)};`;
-      const blobUrl = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
-      worker = new Worker(blobUrl, { type: 'module' });
+    // Until the worker has answered anything, what it was sent is kept: when no worker can run
+    // (workers forbidden by a Content Security Policy, say), the main thread takes over with it.
+    let unanswered = [];
+    let mainThread = null;
+    let worker = null;
+    const fallBack = (reason) => {
+      console.warn(PREFIX + `No worker could run (${reason}); Python runs on the page's main ` +
+        'thread instead, which pauses the page while it starts.');
+      worker?.terminate();
+      mainThread = startMainThread();
+      for (const [seq, text] of unanswered) mainThread.post(seq, text);
+      unanswered = null;
+    };
+    const post = (seq, text) => {
+      if (mainThread) {
+        mainThread.post(seq, text);
+        return;
+      }
+      unanswered?.push([seq, text]);
+      worker.postMessage({ type: 'handle', seq, text });
+    };
+    try {
+      let url = workerUrl;
+      if (workerUrl.origin !== location.origin) {
+        // Workers must be same-origin; a same-origin module that imports the real one is allowed.
+        const source = `import ${JSON.stringify(workerUrl.href)};`;
+        url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+      }
+      worker = new Worker(url, { type: 'module' });
+    } catch (error) {
+      fallBack(error);
+      return { post };
     }
     worker.addEventListener('message', ({ data }) => {
+      unanswered = null;
       if (!data || typeof data !== 'object') return;
       if (data.type === 'changes') receive(data.seq, data.text, data.error);
       else if (data.type === 'ready') announceRuntimeReady();
@@ -506,7 +555,8 @@
       }
     });
     worker.addEventListener('error', (event) => {
-      fail('worker-failed', `The worker could not run: ${event.message || workerUrl.href}`);
+      if (unanswered) fallBack(event.message || 'it did not start');
+      else fail('worker-failed', `The worker stopped: ${event.message || workerUrl.href}`);
     });
     worker.addEventListener('messageerror', () => {
       fail('worker-failed', 'A message from the worker could not be read.');
@@ -518,9 +568,7 @@
       wheelUrl: config.wheelUrl,
       manifestUrl: config.manifestUrl,
     });
-    return {
-      post: (seq, text) => worker.postMessage({ type: 'handle', seq, text }),
-    };
+    return { post };
   }
 
   /** `data-mode="main"`: Pyodide on the page's own thread (simpler hosting, blocks while booting). */
@@ -531,6 +579,15 @@
 
     // The same stages, and failure codes, as the worker's boot.
     async function boot() {
+      // Pyodide hangs rather than fails where WebAssembly may not be compiled (a Content Security
+      // Policy without 'wasm-unsafe-eval'); compiling the empty module tells at once.
+      try {
+        new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]));
+      } catch {
+        fail('wasm-forbidden', 'This page does not allow WebAssembly, which the Python runtime ' +
+          "needs; a Content-Security-Policy must allow 'wasm-unsafe-eval' in script-src.");
+        return;
+      }
       let pyodide;
       try {
         const { loadPyodide } = await import(new URL('pyodide.mjs', config.pyodideUrl).href);
@@ -542,12 +599,14 @@
       }
       try {
         const wheels = await findWheels();
-        await pyodide.loadPackage(wheels.micropip);
+        await pyodide.loadPackage(wheels.micropip, { messageCallback: () => {} });
         const micropip = pyodide.pyimport('micropip');
         await micropip.install.callKwargs(wheels.wootricWeb, { deps: false });
         handle = pyodide.pyimport('wootric_web.protocol').handle;
       } catch (error) {
-        fail('wheel-load-failed', `The wootric_web package could not be installed: ${error}`);
+        // A Python error's message is its whole traceback; the last line says what went wrong.
+        const reason = error?.type ? String(error.message).trim().split('\n').at(-1) : error;
+        fail('wheel-load-failed', `The wootric_web package could not be installed: ${reason}`);
         return;
       }
       announceRuntimeReady();
