@@ -9,6 +9,7 @@ Fixtures:
                            contexts a test makes itself (pytest-playwright's `context`, `page`
                            and `module_page` are watched already).
     module_page            one page shared by the tests of a module, so a module boots Pyodide once.
+    serve_under_policy     starts another server whose files carry a Content-Security-Policy.
 
 Any console error or uncaught error that no test expected fails the test during which it
 happened (or, for one raised while a module-scoped fixture was set up, the next test).
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, 
 
 # The repository root, for tools/ (pytest puts only this folder on sys.path).
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from tools.serve import PAGES_DIR, Config, start_in_thread
+from tools.serve import PAGES_DIR, Config, Server, start_in_thread
 
 CHROMIUM = "/usr/bin/chromium"
 # Quiet on a closed network: no update checks, sync, QUIC probes or GPU process.
@@ -71,6 +72,24 @@ def server_url() -> Iterator[str]:
     yield base_url
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture
+def serve_under_policy() -> Iterator[Callable[[str], str]]:
+    """`serve_under_policy(policy)` starts a server like `server_url`'s whose every file carries
+    that Content-Security-Policy (so the worker has it too), and gives its base URL."""
+    servers: list[Server] = []
+
+    def start(policy: str) -> str:
+        config = Config(pages_dir=PAGES_DIR, headers=(("Content-Security-Policy", policy),))
+        server, base_url = start_in_thread("127.0.0.1", 0, config)
+        servers.append(server)
+        return base_url
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
 
 
 class ConsoleLog:

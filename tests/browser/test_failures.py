@@ -16,6 +16,8 @@ BEACONS: dict[str, tuple[Callable[[Route], None], str]] = {
         lambda route: route.fulfill(status=404, body="not here"),
         "beacon-load-failed",
     ),
+    # What an ad blocker does.
+    "is blocked": (lambda route: route.abort(), "beacon-load-failed"),
     "defines no window.wootric": (
         lambda route: route.fulfill(
             status=200, content_type="text/javascript", body="window.notWootric = true;"
@@ -24,6 +26,13 @@ BEACONS: dict[str, tuple[Callable[[Route], None], str]] = {
     ),
     # The tag gives up after data-beacon-timeout (1.5 s).
     "never arrives": (lambda route: None, "beacon-timeout"),
+    # The error is the beacon's failure, not an uncaught error on the page.
+    "throws while it runs": (
+        lambda route: route.fulfill(
+            status=200, content_type="text/javascript", body="throw new Error('beacon broke');"
+        ),
+        "beacon-threw",
+    ),
 }
 
 
@@ -32,7 +41,7 @@ def test_a_beacon_that_never_loads_still_applies_the_settings_and_resolves(
     page: Page, server_url: str, expect_console_errors: list[str], beacon: str
 ) -> None:
     answer, code = BEACONS[beacon]
-    expect_console_errors.append(r"Failed to load resource: .* 404")
+    expect_console_errors.append(r"Failed to load resource: (.* 404|net::ERR_FAILED)")
     expect_console_errors.append(rf"\[wootric-web\] The Wootric beacon .* \({code}\)")
     debug_lines: list[str] = []
     page.on("console", lambda message: debug_lines.append(message.text))
@@ -97,6 +106,11 @@ def test_a_runtime_that_cannot_start_reports_an_error_and_resolves_every_call(
     [
         ("pages/no-token.html", "config-account-token", "has no data-account-token attribute"),
         ("pages/unknown-mode.html", "config-mode", 'data-mode="turbo" is not a mode'),
+        (
+            "pages/insecure-beacon.html",
+            "config-beacon-url",
+            "is neither https: nor on this page's server",
+        ),
     ],
 )
 def test_a_misconfigured_tag_says_what_to_change_and_resolves_every_call(
@@ -120,3 +134,118 @@ def test_a_misconfigured_tag_says_what_to_change_and_resolves_every_call(
     )
 
     assert result == {"code": code, "worker": False}
+
+
+def test_a_beacon_that_never_arrives_is_given_up_after_ten_seconds_by_default(
+    page: Page, server_url: str, expect_console_errors: list[str]
+) -> None:
+    expect_console_errors.append(r"\[wootric-web\] The Wootric beacon .* \(beacon-timeout\)")
+    # The page's time moves only when the test says so (the worker keeps real time, so Python
+    # boots as usual).
+    page.clock.install(time=0)
+    page.clock.pause_at(1)
+    page.route("**/pages/routed-beacon.js", lambda route: None)
+    with page.expect_request("**/pages/routed-beacon.js", timeout=60_000):
+        page.goto(server_url + "pages/routed-beacon-default.html")
+    calls = page.evaluate_handle("[analytics.identify('u-1'), analytics.ready()]")
+
+    page.clock.run_for(9_999)
+    assert page.evaluate("harnessEvents.map(event => event.type)") == ["wootric-web:ready"]
+    page.clock.run_for(1)
+    error = page.evaluate("nextEvent('wootric-web:error')")
+
+    assert error["detail"]["code"] == "beacon-timeout"
+    assert (
+        page.evaluate("calls => Promise.all(calls).then(() => wootricSettings)", calls)[
+            "segment_user_id"
+        ]
+        == "u-1"
+    )
+
+
+def test_a_beacon_that_throws_on_a_command_is_reported_and_the_call_still_resolves(
+    page: Page, server_url: str, expect_console_errors: list[str]
+) -> None:
+    expect_console_errors.append(r"\[wootric-web\] .* \(beacon-command-failed\)")
+    page.route(
+        "**/pages/routed-beacon.js",
+        lambda route: route.fulfill(
+            content_type="text/javascript",
+            body="window.wootric = () => { throw new Error('no survey today'); };",
+        ),
+    )
+    page.goto(server_url + "pages/routed-beacon-default.html")
+
+    result = page.evaluate(
+        """(async () => {
+            await within(analytics.identify('u-1', {email: 'ada@example.com'}));
+            const error = await within(nextEvent('wootric-web:error'));
+            return {error: error.detail, settings: wootricSettings};
+        })()"""
+    )
+
+    assert result["error"]["code"] == "beacon-command-failed"
+    assert "window.wootric('run')" in result["error"]["message"]
+    assert result["settings"]["segment_user_id"] == "u-1"
+
+
+def test_a_missing_wheel_is_reported_and_every_call_resolves(
+    page: Page, server_url: str, expect_console_errors: list[str]
+) -> None:
+    expect_console_errors.append(r"\[wootric-web\] The wootric_web package could not be installed")
+    page.route("**/static/wheels/wootric_web-*.whl", lambda route: route.fulfill(status=404))
+    page.goto(server_url + "pages/plain.html")
+
+    result = page.evaluate(
+        """(async () => {
+            const done = Promise.all([analytics.identify('u-1'), analytics.ready()]);
+            const error = await within(nextEvent('wootric-web:error'));
+            await within(done);
+            return error.detail;
+        })()"""
+    )
+
+    assert result["code"] == "wheel-load-failed"
+    assert result["message"].endswith("answered 404 Not Found")
+
+
+def test_where_workers_are_forbidden_python_runs_on_the_main_thread(
+    page: Page, serve_under_policy: Callable[[str], str], expect_console_errors: list[str]
+) -> None:
+    # The browser reports the refused worker itself.
+    expect_console_errors.append(r"Creating a worker from .* violates .*worker-src 'none'")
+    warnings: list[str] = []
+    page.on("console", lambda message: warnings.append(message.text))
+    base_url = serve_under_policy(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'none'"
+    )
+    page.goto(base_url + "pages/csp.html")
+
+    commands = page.evaluate(
+        """within(analytics.identify('u-1')).then(() => wootricPreview.commands.map(
+            entry => [entry.command, entry.settings.segment_user_id]))"""
+    )
+
+    assert commands == [["run", "u-1"]]
+    assert any("runs on the page's main thread instead" in text for text in warnings)
+
+
+def test_where_webassembly_is_forbidden_the_failure_is_reported_and_every_call_resolves(
+    page: Page, serve_under_policy: Callable[[str], str], expect_console_errors: list[str]
+) -> None:
+    expect_console_errors.append(r"\[wootric-web\] This page does not allow WebAssembly")
+    expect_console_errors.append(r"Creating a worker from .* violates")
+    # No worker, and no 'wasm-unsafe-eval': neither thread may compile WebAssembly.
+    base_url = serve_under_policy("default-src 'self'; worker-src 'none'")
+    page.goto(base_url + "pages/csp.html")
+
+    result = page.evaluate(
+        """(async () => {
+            const done = Promise.all([analytics.identify('u-1'), analytics.ready()]);
+            const error = await within(nextEvent('wootric-web:error'));
+            await within(done);
+            return error.detail.code;
+        })()"""
+    )
+
+    assert result == "wasm-forbidden"
