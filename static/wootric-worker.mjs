@@ -225,11 +225,21 @@ async function deflate(memory) {
   return compressed;
 }
 
+/**
+ * A snapshot's memory, inflating already; loadPyodide awaits it only once its own first stages
+ * are done, and meets any failure then, so none may count as unhandled meanwhile.
+ */
+function inflating(body) {
+  const memory = body.then(inflate);
+  memory.catch(() => {});
+  return memory;
+}
+
 /** The saved snapshot for this key, {memory: a promise}, or null. */
 async function findSaved(store, key) {
   try {
     const response = await store?.match(key);
-    return response ? { memory: inflate(response.body) } : null;
+    return response ? { memory: inflating(Promise.resolve(response.body)) } : null;
   } catch {
     return null;
   }
@@ -247,7 +257,7 @@ function findPrebuilt(wheel, pyodideVersion) {
   const copies = fetchOk(new URL(manifest.snapshot, manifestUrl)).then((ok) => [ok, ok.clone()]);
   const gzip = copies.then(([, copy]) => copy.blob());
   gzip.catch(() => {}); // the restore meets the same failure through `memory`
-  return { memory: copies.then(([ok]) => inflate(ok.body)), gzip };
+  return { memory: inflating(copies.then(([ok]) => ok.body)), gzip };
 }
 
 async function forget(store, key) {

@@ -194,6 +194,8 @@ def test_a_missing_wheel_is_reported_and_every_call_resolves(
 ) -> None:
     expect_console_errors.append(r"\[wootric-web\] The wootric_web package could not be installed")
     page.route("**/static/wheels/wootric_web-*.whl", lambda route: route.fulfill(status=404))
+    # Without this, the worker boots from the prebuilt snapshot, which needs no wheel.
+    page.route("**/static/wheels/snapshot-*.gz", lambda route: route.fulfill(status=404))
     page.goto(server_url + "pages/plain.html")
 
     result = page.evaluate(
