@@ -19,7 +19,11 @@
   const DEFAULT_BEACON_URL = 'https://cdn.wootric.com/wootric-sdk.js';
   const DEFAULT_BEACON_TIMEOUT_MS = 10000;
   const MARK = '__wootricWeb';
-  const ENCODE_MAX_DEPTH = 32;
+  // Twice the core's own limits (wootric_web/values.py): the core decides what is kept and warns
+  // about it; these only bound the work an enormous argument can cost the page's thread.
+  const ENCODE_MAX_DEPTH = 64;
+  const ENCODE_MAX_VALUES = 20000;
+  const ENCODE_MAX_CHARACTERS = 2000000;
   const IDENTITY_KEYS = {
     local: ['ajs_anonymous_id', 'ajs_user_id', 'ajs_user_traits', 'ajs_group_id',
       'ajs_group_properties'],
@@ -116,25 +120,41 @@
 
   const FUNCTION_MARKER = { $wootric: 'function' };
   const typeTag = (value) => Object.prototype.toString.call(value);
+  // What JSON cannot carry, so the core never sees it: said here, never naming the data.
+  const ENCODE_NOTES = {
+    cyclic: 'a value that contains itself was left out',
+    unreadable: 'a value that threw when read was left out',
+    'not-finite': 'NaN and Infinity became null',
+    unsupported: 'DOM nodes, window and other objects that are not plain were left out',
+  };
 
   /**
-   * A JSON-safe copy of `value`: what JSON.stringify would keep, with Dates marked. Never throws:
-   * a part that cannot be read (a throwing getter or toJSON, a hostile Proxy) becomes null.
+   * A JSON-safe copy of `value`: what JSON.stringify would keep, with Dates marked, within the
+   * budget in `context`. Never throws: a part that cannot be read (a throwing getter or toJSON, a
+   * hostile Proxy) is left out, and noted in `context.notes`.
    */
-  function encode(value, depth, ancestors) {
+  function encode(value, depth, context) {
     try {
-      return encodeValue(value, depth, ancestors);
+      return encodeValue(value, depth, context);
     } catch {
-      return null;
+      context.notes.add('unreadable');
+      return undefined;
     }
   }
 
-  function encodeValue(value, depth, ancestors) {
+  function encodeValue(value, depth, context) {
+    context.values -= 1;
+    if (context.values < 0) return undefined;
     switch (typeof value) {
-      case 'string':
+      case 'string': {
+        const text = value.slice(0, Math.max(context.characters, 0));
+        context.characters -= text.length;
+        return text;
+      }
       case 'boolean':
         return value;
       case 'number':
+        if (!Number.isFinite(value)) context.notes.add('not-finite');
         return Number.isFinite(value) ? value : null;
       case 'bigint':
         return value.toString();
@@ -145,9 +165,15 @@
       default:
         break;
     }
-    if (value === null || depth > ENCODE_MAX_DEPTH || ancestors.has(value)) return null;
+    if (value === null) return null;
+    if (depth > ENCODE_MAX_DEPTH) return undefined;
+    if (context.seen.has(value)) {
+      context.notes.add('cyclic');
+      return undefined;
+    }
     // typeTag rather than instanceof, so values from other frames count too.
-    switch (typeTag(value)) {
+    const tag = typeTag(value);
+    switch (tag) {
       case '[object Date]': {
         const ms = value.getTime();
         return { $wootric: 'date', ms: Number.isFinite(ms) ? ms : null }; // Python warns on null
@@ -155,51 +181,67 @@
       case '[object String]':
       case '[object Number]':
       case '[object Boolean]':
-        return encodeValue(value.valueOf(), depth, ancestors);
+        return encodeValue(value.valueOf(), depth, context);
       default:
         break;
     }
     if (typeof value.toJSON === 'function') {
       const replaced = value.toJSON();
-      return replaced === value ? null : encode(replaced, depth + 1, ancestors);
+      return replaced === value ? undefined : encode(replaced, depth + 1, context);
     }
-    ancestors.add(value);
+    const isArray = Array.isArray(value);
+    if (!isArray && tag !== '[object Object]') {
+      context.notes.add('unsupported');
+      return undefined;
+    }
+    context.seen.add(value);
     try {
-      if (Array.isArray(value)) {
+      if (isArray) {
         const out = [];
-        for (let i = 0; i < value.length; i += 1) {
-          const item = encode(readProperty(value, i), depth + 1, ancestors);
+        for (let i = 0; i < value.length && context.values > 0; i += 1) {
+          const item = encode(readProperty(value, i, context), depth + 1, context);
           out.push(item === undefined ? null : item);
         }
         return out;
       }
-      const out = {};
+      const out = Object.create(null); // so that a "__proto__" key stays an ordinary key
       for (const key of Object.keys(value)) {
-        const item = encode(readProperty(value, key), depth + 1, ancestors);
+        context.characters -= key.length;
+        if (context.values <= 0 || context.characters < 0) break;
+        const item = encode(readProperty(value, key, context), depth + 1, context);
         if (item !== undefined) out[key] = item;
       }
       return out;
     } finally {
-      ancestors.delete(value);
+      context.seen.delete(value);
     }
   }
 
   /** value[key], or undefined (left out, as JSON leaves out undefined) when a getter throws. */
-  function readProperty(value, key) {
+  function readProperty(value, key, context) {
     try {
       return value[key];
     } catch {
+      context.notes.add('unreadable');
       return undefined;
     }
   }
 
   /** Call arguments, position for position: callbacks marked, anything unencodable null. */
-  function encodeArgs(args) {
-    return args.map((arg) => {
+  function encodeArgs(method, args) {
+    const notes = new Set();
+    const encoded = args.map((arg) => {
       if (typeof arg === 'function') return FUNCTION_MARKER;
-      const encoded = encode(arg, 0, new Set());
-      return encoded === undefined ? null : encoded;
+      const context = { seen: new Set(), values: ENCODE_MAX_VALUES,
+        characters: ENCODE_MAX_CHARACTERS, notes };
+      const item = encode(arg, 0, context);
+      return item === undefined ? null : item;
     });
+    if (notes.size) {
+      console.warn(PREFIX + `analytics.${method}(): ` +
+        [...notes].map((note) => ENCODE_NOTES[note]).join('; ') + '.');
+    }
+    return encoded;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -293,6 +335,22 @@
     return window.wootricSettings;
   }
 
+  /**
+   * Each key as a plain own data property, so that nothing on the page (setters on a
+   * wootricSettings it made itself, or on its prototype) can intercept or redirect the write.
+   */
+  function writeSettings(values) {
+    const settings = settingsObject();
+    for (const [key, value] of Object.entries(values)) {
+      try {
+        Object.defineProperty(settings, key,
+          { value, writable: true, enumerable: true, configurable: true });
+      } catch {
+        console.warn(PREFIX + `window.wootricSettings.${key} is locked by the page; not written.`);
+      }
+    }
+  }
+
   function store({ key, value, cookie, local }) {
     const text = value == null || typeof value === 'string' ? value : JSON.stringify(value);
     if (cookie) {
@@ -380,7 +438,7 @@
   }
 
   const OPERATIONS = {
-    settings: ({ values }) => Object.assign(settingsObject(), values),
+    settings: ({ values }) => writeSettings(values),
     unset: ({ keys }) => {
       const settings = settingsObject();
       for (const key of keys) delete settings[key];
@@ -716,7 +774,7 @@
       finishCall(id);
       return done;
     }
-    send({ kind: 'call', id, method, args: encodeArgs(args), page: page || pageContext() });
+    send({ kind: 'call', id, method, args: encodeArgs(method, args), page: page || pageContext() });
     return done;
   }
 
