@@ -19,9 +19,10 @@
 // "saved" a snapshot is saved for the next visit once the page has gone quiet.
 
 const SNAPSHOT_CACHE = "wootric-web-snapshot";
-// Bumped whenever what a snapshot holds, or how it is packed, changes.
+// Bumped whenever what a snapshot holds, or how it is packed, changes: a snapshot of another
+// format is then neither looked up nor unpacked.
 const SNAPSHOT_FORMAT = 1;
-const SNAPSHOT_MAGIC = 0x57575331; // "WWS1"
+const SNAPSHOT_MAGIC = 0x57575330 + SNAPSHOT_FORMAT; // "WWS1"
 // Half of a booted interpreter's memory is zero pages; leaving them out halves what must be
 // inflated on every restore.
 const PAGE_SIZE = 4096;

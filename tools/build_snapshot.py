@@ -6,13 +6,15 @@ the real worker (``static/wootric-worker.mjs``) in headless Chromium, exactly as
 browser makes the one it saves, then checked by booting a fresh browser from it.
 
 Run ``python tools/build_snapshot.py static/wheels/manifest.json`` after the manifest is written:
-it writes ``snapshot-<pyodide>-<wheel sha256>.gz`` beside the manifest and names it there.
+it writes ``snapshot-<hash of its content>.gz`` beside the manifest and names it there. The name
+changes whenever the content does, so a server may let browsers keep the file for good.
 """
 
 from __future__ import annotations
 
 import argparse
 import base64
+import hashlib
 import json
 import sys
 from collections.abc import Sequence
@@ -66,32 +68,38 @@ def boot(browser: Browser, base_url: str) -> tuple[Page, str]:
     return page, str(booted["boot"])
 
 
+def make(browser: Browser, base_url: str) -> bytes:
+    """A snapshot made by a plain boot of the worker, as it saves one for a visitor."""
+    page, how = boot(browser, base_url)
+    if how != "plain":
+        raise SystemExit(f"expected a plain boot to make the snapshot from, got {how!r}")
+    outcome = page.workers[0].evaluate("wootricWebBoot.saved")
+    if outcome != "saved":
+        raise SystemExit(f"the worker did not save a snapshot: {outcome!r}")
+    return base64.b64decode(page.evaluate(READ_SAVED))
+
+
 def build(manifest_path: Path) -> Path:
-    """Make, check and name the snapshot for the manifest's runtime and wheel."""
+    """Make, name and check the snapshot for the manifest's runtime and wheel."""
     manifest = json.loads(manifest_path.read_text())
     manifest.pop("snapshot", None)
     manifest_path.write_text(json.dumps(manifest, indent=2) + "\n")
-    name = f"snapshot-{manifest['pyodide']}-{manifest['sha256']}.gz"
-    target = manifest_path.parent / name
     server, base_url = start_in_thread("127.0.0.1", 0, Config())
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page, how = boot(browser, base_url)
-            if how != "plain":
-                raise SystemExit(f"expected a plain boot to make the snapshot from, got {how!r}")
-            outcome = page.workers[0].evaluate("wootricWebBoot.saved")
-            if outcome != "saved":
-                raise SystemExit(f"the worker did not save a snapshot: {outcome!r}")
-            target.write_bytes(base64.b64decode(page.evaluate(READ_SAVED)))
+            snapshot = make(browser, base_url)
+            digest = hashlib.sha256(snapshot).hexdigest()
+            target = manifest_path.parent / f"snapshot-{digest[:16]}.gz"
+            target.write_bytes(snapshot)
             for stale in manifest_path.parent.glob("snapshot-*.gz"):
                 if stale != target:
                     stale.unlink()
-            manifest["snapshot"] = name
+            manifest["snapshot"] = target.name
             manifest_path.write_text(json.dumps(manifest, indent=2) + "\n")
             _, how = boot(browser, base_url)
             if how != "prebuilt":
-                raise SystemExit(f"a fresh browser did not boot from {name}: it booted {how!r}")
+                raise SystemExit(f"a fresh browser did not boot from {target}: it booted {how!r}")
             browser.close()
     finally:
         server.shutdown()
