@@ -452,7 +452,7 @@
     warn: ({ message }) => console.warn(PREFIX + message),
     error: ({ code, message }) => report(code, message),
     stop_survey: () => window.WootricSurvey?.stop?.(),
-    done: ({ call }) => finishCall(call),
+    done: ({ call }) => handled(call),
   };
 
   /** Makes one list of changes to the page, in order. Shared by both modes. */
@@ -522,7 +522,7 @@
         // The details may quote the call's data, so they are shown only in debug mode.
         console.error(PREFIX + 'Python could not handle a message; it had no effect.');
         log('the error was', reply.error);
-        if (callId !== undefined) finishCall(callId);
+        if (callId !== undefined) handled(callId);
       }
       const resolve = waiting.get(current);
       waiting.delete(current);
@@ -715,6 +715,87 @@
   }
 
   // ---------------------------------------------------------------------------------------------
+  // Calls not yet handled when the page goes away are kept for the site's next page load, as
+  // analytics.js keeps undelivered events; the next load applies them before its own calls.
+
+  const PENDING_KEY = 'wootric_web_pending';
+  const PENDING_MAX_CALLS = 100;
+  const PENDING_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+  // localStorage holds about 5 MB for the whole site, the page's own data included.
+  const PENDING_MAX_CHARACTERS = 1000000;
+  const LOAD_ID = Math.random().toString(36).slice(2); // tells this load's entries from others'
+  const unhandled = new Map(); // call id -> {load, at, method, args, page}, until Python is done
+  let pendingSaved = false; // the store holds this load's calls, so it must follow them
+
+  /** Sends a call to Python and keeps it until Python has handled it. */
+  function sendCall(id, entry) {
+    unhandled.set(id, entry);
+    if (pendingSaved) savePending();
+    send({ kind: 'call', id, method: entry.method, args: entry.args, page: entry.page });
+  }
+
+  /** Python is done with a call (or could not handle it, which it said): it is no longer kept. */
+  function handled(id) {
+    if (unhandled.delete(id) && pendingSaved) savePending();
+    finishCall(id);
+  }
+
+  /** Stored calls, oldest first: recent enough, well-formed, and no more than the limit. */
+  function readPending() {
+    let list = [];
+    try {
+      list = JSON.parse(window.localStorage.getItem(PENDING_KEY)) || [];
+    } catch {
+      return [];
+    }
+    const now = Date.now();
+    return (Array.isArray(list) ? list : [])
+      .filter((entry) => entry && CALL_METHODS.includes(entry.method) &&
+        Array.isArray(entry.args) && now - entry.at < PENDING_MAX_AGE_MS)
+      .sort((a, b) => a.at - b.at)
+      .slice(-PENDING_MAX_CALLS);
+  }
+
+  /** Stores this load's unhandled calls beside other loads' (another tab's, say). */
+  function savePending() {
+    if (!pendingSaved && unhandled.size === 0) return;
+    const others = readPending().filter((entry) => entry.load !== LOAD_ID);
+    let kept = [...others, ...unhandled.values()].slice(-PENDING_MAX_CALLS);
+    let text = JSON.stringify(kept);
+    while (text.length > PENDING_MAX_CHARACTERS) {
+      kept = kept.slice(1);
+      text = JSON.stringify(kept);
+    }
+    try {
+      if (kept.length) window.localStorage.setItem(PENDING_KEY, text);
+      else window.localStorage.removeItem(PENDING_KEY);
+    } catch {
+      log('unhandled calls could not be kept'); // storage unavailable or full
+    }
+    pendingSaved = unhandled.size > 0;
+  }
+
+  /** Applies the calls a previous page load left, once: they leave the store as they are read. */
+  function replayPending() {
+    const entries = readPending();
+    try {
+      window.localStorage.removeItem(PENDING_KEY);
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      sendCall(nextCallId, { ...entry, load: LOAD_ID });
+      nextCallId += 1;
+    }
+  }
+
+  // pagehide is the last event a page reliably gets, and a hidden page may be discarded unseen.
+  window.addEventListener('pagehide', savePending);
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') savePending();
+  });
+
+  // ---------------------------------------------------------------------------------------------
   // Events, for analytics.on/once/off: each handled call is emitted under its method name.
 
   const listeners = new Map(); // event -> [listener]
@@ -770,11 +851,11 @@
     nextCallId += 1;
     const done = new Promise((resolve) => calls.set(id, { resolve, callback, method, args }));
     log(method, args);
-    if (failed) {
-      finishCall(id);
-      return done;
-    }
-    send({ kind: 'call', id, method, args: encodeArgs(method, args), page: page || pageContext() });
+    const entry = { load: LOAD_ID, at: Date.now(), method, args: encodeArgs(method, args),
+      page: page || pageContext() };
+    sendCall(id, entry);
+    // Without a runtime the call is resolved at once, and still kept for the next page load.
+    if (failed) finishCall(id);
     return done;
   }
 
@@ -892,11 +973,13 @@
   try {
     start();
   } catch (error) {
-    // readConfig's errors are sentences already; anything else (a Worker refused by a Content
-    // Security Policy, say) is unexpected.
+    // readConfig's errors are sentences already; anything else is unexpected.
     if (error.code) fail(error.code, error.message);
     else fail('boot-failed', `wootric-web could not start: ${error}`);
   }
+
+  // The previous page's unhandled calls were made before any of this page's.
+  replayPending();
 
   // Adopt the snippet's queue: replay it in call order, and forward late pushes from stale stubs.
   if (Array.isArray(previous)) {
