@@ -35,4 +35,42 @@ window.observe = async (makeCalls) => {
   };
 };
 
+// Steps of analytics calls, made by the tests' reference model (tests/browser/reference.py):
+// {id, method, args, await, callback} makes one call ({"$date": ms} in args becomes a Date; with
+// `callback`, a callback that records the step's id in `calledBack`), {tick: true} lets a task
+// pass. Resolves once every call has; before the tag, the calls only queue.
+window.calledBack = [];
+const revive = (value) => {
+  if (Array.isArray(value)) return value.map(revive);
+  if (value === null || typeof value !== 'object') return value;
+  if ('$date' in value) return new Date(value.$date);
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, revive(item)]));
+};
+window.runSteps = async (steps) => {
+  const unawaited = [];
+  for (const step of steps) {
+    if (step.tick) {
+      await new Promise((resolve) => setTimeout(resolve));
+      continue;
+    }
+    const args = revive(step.args);
+    if (step.callback) args.push(() => calledBack.push(step.id));
+    const result = analytics[step.method](...args);
+    if (step.await) await within(result, 30000, `analytics.${step.method}()`);
+    else unawaited.push(result);
+  }
+  await within(Promise.all(unawaited), 30000, 'the calls');
+};
+// The Segment snippet's stub, in its classic form: calls queue as [method, ...args].
+window.installSnippet = () => {
+  const queue = (window.analytics = []);
+  for (const method of ['identify', 'track', 'page', 'group', 'alias', 'screen', 'reset',
+    'setAnonymousId', 'ready']) {
+    queue[method] = (...args) => {
+      queue.push([method, ...args]);
+      return queue;
+    };
+  }
+};
+
 window.windowNamesBefore = [...Object.getOwnPropertyNames(window), 'windowNamesBefore'];
