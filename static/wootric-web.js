@@ -450,7 +450,12 @@
       identity = change;
     },
     warn: ({ message }) => console.warn(PREFIX + message),
-    error: ({ code, message }) => report(code, message),
+    // The core reports only what stops surveys from showing (a bad token, a failed beacon): the
+    // beacon will not load, so analytics.ready() must not wait for it.
+    error: ({ code, message }) => {
+      report(code, message);
+      markReady();
+    },
     stop_survey: () => window.WootricSurvey?.stop?.(),
     done: ({ call }) => handled(call),
   };
