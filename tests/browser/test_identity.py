@@ -159,3 +159,46 @@ def test_unavailable_storage_is_survived(
 
     assert result["userId"] == "u-9"
     assert result["settings"]["segment_user_id"] == "u-9"
+
+
+# What a browser does where the visitor has disabled cookies (a blocked Storage throws instead).
+COOKIES_DISABLED = """Object.defineProperty(Document.prototype, 'cookie', {
+    get: () => '', set: () => {}, configurable: true,
+});"""
+LOCAL_STORAGE_THROWS = """Object.defineProperty(window, 'localStorage', {
+    get: () => { throw new DOMException('denied', 'SecurityError'); }, configurable: true,
+});"""
+
+
+@pytest.mark.parametrize(
+    ("disabled", "kept_after_reload"),
+    [
+        # localStorage keeps the user and the traits.
+        (COOKIES_DISABLED, {"id": "u-9", "traits": {"plan": "pro"}}),
+        # The cookie keeps the user; the traits (kept only in localStorage) last for the page.
+        (LOCAL_STORAGE_THROWS, {"id": "u-9", "traits": {}}),
+    ],
+    ids=["cookies disabled", "localStorage throwing"],
+)
+def test_with_one_storage_unavailable_the_other_keeps_the_visitor(
+    context: BrowserContext,
+    page: Page,
+    server_url: str,
+    disabled: str,
+    kept_after_reload: dict[str, Any],
+) -> None:
+    context.add_init_script(disabled)
+    open_plain_page(page, server_url)
+    page.evaluate("within(analytics.identify('u-9', {plan: 'pro'}))")
+    in_memory = page.evaluate(USER)
+    page.reload()
+    page.evaluate("within(analytics.ready())")
+
+    reloaded = page.evaluate(USER)
+
+    assert {"id": in_memory["id"], "traits": in_memory["traits"]} == {
+        "id": "u-9",
+        "traits": {"plan": "pro"},
+    }
+    assert {"id": reloaded["id"], "traits": reloaded["traits"]} == kept_after_reload
+    assert reloaded["anonymousId"] == in_memory["anonymousId"]
