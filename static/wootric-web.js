@@ -647,8 +647,8 @@
       try {
         new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]));
       } catch {
-        fail('wasm-forbidden', 'This page does not allow WebAssembly, which the Python runtime ' +
-          "needs; a Content-Security-Policy must allow 'wasm-unsafe-eval' in script-src.");
+        fail('runtime-load-failed', 'This page does not allow WebAssembly, which the Python ' +
+          "runtime needs; a Content-Security-Policy must allow 'wasm-unsafe-eval' in script-src.");
         return;
       }
       let pyodide;
