@@ -94,11 +94,18 @@ def test_a_runtime_that_cannot_start_reports_an_error_and_resolves_every_call(
                 analytics.track('Later', () => { calledBack += 1; }),
                 analytics.ready(() => { calledBack += 1; }),
             ]));
-            return {code: error.detail.code, calledBack};
+            // Kept, with their data, for the site's next page load.
+            dispatchEvent(new Event('pagehide'));
+            const kept = JSON.parse(localStorage.getItem('wootric_web_pending'));
+            return {code: error.detail.code, calledBack, kept: kept.map(call => call.method)};
         })()"""
     )
 
-    assert result == {"code": "runtime-load-failed", "calledBack": 3}
+    assert result == {
+        "code": "runtime-load-failed",
+        "calledBack": 3,
+        "kept": ["identify", "track"],
+    }
 
 
 @pytest.mark.parametrize(
@@ -232,14 +239,27 @@ def test_where_workers_are_forbidden_python_runs_on_the_main_thread(
     assert any("runs on the page's main thread instead" in text for text in warnings)
 
 
+@pytest.mark.parametrize(
+    ("policy", "sentence"),
+    [
+        # The worker finds out for itself.
+        ("default-src 'self'", "could not be loaded from"),
+        # No worker either: the main thread finds out.
+        ("default-src 'self'; worker-src 'none'", "does not allow WebAssembly"),
+    ],
+    ids=["in the worker", "on the main thread"],
+)
 def test_where_webassembly_is_forbidden_the_failure_is_reported_and_every_call_resolves(
-    page: Page, serve_under_policy: Callable[[str], str], expect_console_errors: list[str]
+    page: Page,
+    serve_under_policy: Callable[[str], str],
+    expect_console_errors: list[str],
+    policy: str,
+    sentence: str,
 ) -> None:
-    expect_console_errors.append(r"\[wootric-web\] This page does not allow WebAssembly")
+    expect_console_errors.append(r"\[wootric-web\] .*" + sentence)
     expect_console_errors.append(r"Creating a worker from .* violates")
-    # No worker, and no 'wasm-unsafe-eval': neither thread may compile WebAssembly.
-    base_url = serve_under_policy("default-src 'self'; worker-src 'none'")
-    page.goto(base_url + "pages/csp.html")
+    # No 'wasm-unsafe-eval': WebAssembly may not be compiled.
+    page.goto(serve_under_policy(policy) + "pages/csp.html")
 
     result = page.evaluate(
         """(async () => {
@@ -250,4 +270,4 @@ def test_where_webassembly_is_forbidden_the_failure_is_reported_and_every_call_r
         })()"""
     )
 
-    assert result == "wasm-forbidden"
+    assert result == "runtime-load-failed"
