@@ -61,6 +61,11 @@ window.runSteps = async (steps) => {
   }
   await within(Promise.all(unawaited), 30000, 'the calls');
 };
+// The methods of the calls the tag keeps for the site's next page load, once the page is left.
+window.keptCalls = () => {
+  dispatchEvent(new Event('pagehide'));
+  return JSON.parse(localStorage.getItem('wootric_web_pending') || '[]').map((call) => call.method);
+};
 // The Segment snippet's stub, in its classic form: calls queue as [method, ...args].
 window.installSnippet = () => {
   const queue = (window.analytics = []);
