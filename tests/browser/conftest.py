@@ -41,6 +41,8 @@ CHROMIUM_ARGS = [
     "--disable-gpu",
 ]
 HERE = Path(__file__).resolve().parent
+# The offline stand-in for Wootric's beacon, for tests that answer a beacon request themselves.
+PREVIEW_BEACON = HERE.parents[1] / "static" / "preview-beacon.js"
 
 
 def pytest_configure(config: pytest.Config) -> None:

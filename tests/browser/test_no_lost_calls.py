@@ -11,7 +11,6 @@ while it starts.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,10 +19,9 @@ from playwright.sync_api import Browser, Page, Route
 
 from wootric_web import Analytics
 
-from .conftest import ConsoleLog
+from .conftest import PREVIEW_BEACON, ConsoleLog
 from .reference import TOKEN, Step, expected, normalised, observed, sequences, wire
 
-PREVIEW_BEACON = Path(__file__).resolve().parents[2] / "static" / "preview-beacon.js"
 # The same state on the page and on a fresh model: every visitor setting removed, the first page
 # call of the page load made, and the settings no call removes made equal.
 PRELUDE: list[Step] = [

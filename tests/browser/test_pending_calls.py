@@ -9,18 +9,16 @@ hidden and shown again. Each test checks one fact of it.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Route
 
-from .conftest import ConsoleLog
+from .conftest import PREVIEW_BEACON, ConsoleLog
 from .reference import Step, expected, observed
 
 PAGE = "pages/routed-beacon-default.html"
 TITLE = "Routed beacon, default timeout"
-PREVIEW_BEACON = Path(__file__).resolve().parents[2] / "static" / "preview-beacon.js"
 DAY_MS = 24 * 60 * 60 * 1000
 
 # Made while the tag starts on the first load, whose beacon never arrives.

@@ -16,10 +16,9 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Route
 
-from .conftest import ConsoleLog
+from .conftest import PREVIEW_BEACON, ConsoleLog
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
-PREVIEW_BEACON = STATIC / "preview-beacon.js"
 REMOTE_BEACON = "https://beacon.invalid/wootric-sdk.js"
 # A policy that allows only the page's own server, and WebAssembly (which Pyodide needs).
 STRICT_POLICY = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'"
