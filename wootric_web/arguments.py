@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TypeGuard
 
 from .values import MARKER_KEY, Value, Warn, clean_mapping, type_name
 
@@ -45,12 +46,21 @@ class PageArguments:
 def is_callback(value: object) -> bool:
     """A callback: a Python callable, or the wire's stand-in for a JavaScript function."""
     if isinstance(value, Mapping):
-        return value.get(MARKER_KEY) == "function"
+        return _read(value, MARKER_KEY) == "function"
     return callable(value)
 
 
-def is_plain_object(value: object) -> bool:
-    return isinstance(value, Mapping) and MARKER_KEY not in value
+def is_plain_object(value: object) -> TypeGuard[Mapping[object, object]]:
+    """A mapping that is not a wire marker. One that cannot be read counts (cleaning empties it)."""
+    return isinstance(value, Mapping) and _read(value, MARKER_KEY) is None
+
+
+def _read(mapping: Mapping[object, object], key: str) -> object:
+    """``mapping.get(key)``, or None when the caller's mapping raises on reading."""
+    try:
+        return mapping.get(key)
+    except Exception:  # noqa: BLE001 - a caller's mapping may raise from anything
+        return None
 
 
 def id_string(value: object) -> str | None:
@@ -121,8 +131,7 @@ def read_track_arguments(args: Sequence[object], warn: Warn) -> TrackArguments:
     padded = [*args, None, None, None][:3]
     first, second, third = padded
     if is_plain_object(first):
-        assert isinstance(first, Mapping)
-        event, properties, options = first.get("event"), first.get("properties"), second
+        event, properties, options = _read(first, "event"), _read(first, "properties"), second
     else:
         event, properties, options = first, second, third
     if properties is not None and not is_plain_object(properties) and not is_callback(properties):
