@@ -226,6 +226,11 @@ class _Cleaner:
                     "key-unsupported", f"A key of type {type(key).__name__} was left out."
                 )
                 continue
+            if key == "__proto__":
+                # Harmless here, but a beacon that copies objects by assignment would change a
+                # prototype with it; no real property is called that.
+                self.warn_once("key-reserved", "A key named __proto__ was left out.")
+                continue
             if isinstance(key, str) and len(key) > MAX_KEY_LENGTH:
                 self.warn_once(
                     "key-too-long", f"Keys longer than {MAX_KEY_LENGTH} characters were left out."

@@ -194,11 +194,8 @@ def test_integers_beyond_javascripts_safe_range_become_strings() -> None:
 
 def test_prototype_keys_never_reach_anything_but_properties() -> None:
     analytics = Analytics("NPS-01fe3cbc")
-    analytics.identify({"__proto__": {"polluted": True}, "constructor": "c"})
-    assert analytics.wootric_settings["properties"] == {
-        "__proto__": {"polluted": True},
-        "constructor": "c",
-    }
+    quietly(lambda: analytics.identify({"__proto__": {"polluted": True}, "constructor": "c"}))
+    assert analytics.wootric_settings["properties"] == {"constructor": "c"}
     assert "polluted" not in analytics.wootric_settings
 
 

@@ -76,10 +76,12 @@ def test_nesting_at_the_limit_is_kept_and_beyond_it_left_out() -> None:
     assert codes == ["value-too-deep"]
 
 
-def test_prototype_keys_are_plain_keys() -> None:
-    result, codes = cleaned({"__proto__": {"polluted": True}, "constructor": 1, "prototype": 2})
-    assert result == {"__proto__": {"polluted": True}, "constructor": 1, "prototype": 2}
-    assert codes == []
+def test_proto_keys_are_left_out_at_any_depth_and_other_names_kept() -> None:
+    result, codes = cleaned(
+        {"__proto__": {"polluted": True}, "a": {"__proto__": 1}, "constructor": 1, "prototype": 2}
+    )
+    assert result == {"a": {}, "constructor": 1, "prototype": 2}
+    assert codes == ["key-reserved"]
 
 
 def test_numeric_keys_are_spelled_as_javascript_spells_them() -> None:
