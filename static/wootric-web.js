@@ -24,9 +24,12 @@
   const ENCODE_MAX_DEPTH = 64;
   const ENCODE_MAX_VALUES = 20000;
   const ENCODE_MAX_CHARACTERS = 2000000;
-  const IDENTITY_KEYS = {
+  // Where the core keeps the visitor's consent choice ("granted" or "revoked").
+  const CONSENT_KEY = 'wootric_web_consent';
+  // What the core reads from storage at start-up: analytics.js's identity keys, and the choice.
+  const STORED_KEYS = {
     local: ['ajs_anonymous_id', 'ajs_user_id', 'ajs_user_traits', 'ajs_group_id',
-      'ajs_group_properties'],
+      'ajs_group_properties', CONSENT_KEY],
     cookie: ['ajs_anonymous_id', 'ajs_user_id', 'ajs_group_id'],
   };
   // Methods that Python handles: each becomes a `call` message.
@@ -54,7 +57,9 @@
   const script = document.currentScript ||
     document.querySelector('script[src*="wootric-web"][data-account-token]');
   const attr = (name) => (script ? script.getAttribute(name) : null);
-  let debug = attr('data-debug') !== null && attr('data-debug') !== 'false';
+  // A boolean attribute: on when present (`data-debug`, `data-debug=""`), unless "false".
+  const flag = (name) => attr(name) !== null && attr(name) !== 'false';
+  let debug = flag('data-debug');
   let config = null; // readConfig(), once start-up has read it
 
   /** The tag's options; throws an error with a `code` and a sentence saying what to change. */
@@ -295,7 +300,7 @@
     for (const part of cookies.split(';')) {
       const at = part.indexOf('=');
       const name = part.slice(0, at).trim();
-      if (at < 0 || !IDENTITY_KEYS.cookie.includes(name) || name in found) continue;
+      if (at < 0 || !STORED_KEYS.cookie.includes(name) || name in found) continue;
       const raw = part.slice(at + 1).trim();
       try {
         found[name] = decodeURIComponent(raw);
@@ -306,10 +311,10 @@
     return found;
   }
 
-  /** The raw stored identity values; Python decides which one wins and how to read them. */
-  function readStoredIdentity() {
+  /** The raw stored values; Python decides which one wins and how to read them. */
+  function readStored() {
     const local = {};
-    for (const key of IDENTITY_KEYS.local) {
+    for (const key of STORED_KEYS.local) {
       try {
         const value = window.localStorage.getItem(key);
         if (value !== null) local[key] = value;
@@ -764,11 +769,12 @@
       .slice(-PENDING_MAX_CALLS);
   }
 
-  /** Stores this load's unhandled calls beside other loads' (another tab's, say). */
+  /** Stores this load's unhandled calls beside other loads' (another tab's, say), with consent. */
   function savePending() {
-    if (!pendingSaved && unhandled.size === 0) return;
+    const mine = consented ? [...unhandled.values()] : [];
+    if (!pendingSaved && mine.length === 0) return;
     const others = readPending().filter((entry) => entry.load !== LOAD_ID);
-    let kept = [...others, ...unhandled.values()].slice(-PENDING_MAX_CALLS);
+    let kept = [...others, ...mine].slice(-PENDING_MAX_CALLS);
     let text = JSON.stringify(kept);
     while (text.length > PENDING_MAX_CHARACTERS) {
       kept = kept.slice(1);
@@ -780,7 +786,7 @@
     } catch {
       log('unhandled calls could not be kept'); // storage unavailable or full
     }
-    pendingSaved = unhandled.size > 0;
+    pendingSaved = mine.length > 0;
   }
 
   /** Applies the calls a previous page load left, once: they leave the store as they are read. */
@@ -923,6 +929,13 @@
     return done;
   }
 
+  /** analytics.consent: the core applies the visitor's choice and remembers it. */
+  function setConsent(granted) {
+    consented = granted;
+    if (pendingSaved) savePending(); // a revoked choice takes this load's calls out of storage
+    return send({ kind: 'consent', granted });
+  }
+
   const api = {
     initialized: true,
     ready: guarded('ready', (callback) => {
@@ -960,6 +973,10 @@
       else removeListener(event, listener);
       return api;
     }, () => api),
+    consent: {
+      grant: guarded('consent.grant', () => setConsent(true), () => Promise.resolve()),
+      revoke: guarded('consent.revoke', () => setConsent(false), () => Promise.resolve()),
+    },
   };
   for (const method of CALL_METHODS) {
     api[method] = guarded(method, (...args) => makeCall(method, args), () => Promise.resolve());
@@ -982,7 +999,11 @@
   // ---------------------------------------------------------------------------------------------
   // Start-up.
 
-  const stored = readStoredIdentity();
+  const stored = readStored();
+  // The core's consent rule (wootric_web/session.py), applied here too because the loader itself
+  // keeps calls in storage (wootric_web_pending): without consent, no call's data is stored.
+  let consented = stored.local[CONSENT_KEY] !== 'revoked' &&
+    (!flag('data-consent') || stored.local[CONSENT_KEY] === 'granted');
   // Only for analytics.user() before Python's first identity change; Python's reading rules win.
   const storedIdentity = (() => {
     const unquote = (raw) => {
@@ -1030,6 +1051,8 @@
       kind: 'start',
       account_token: config.accountToken,
       beacon_url: config.beaconUrl,
+      consent: flag('data-consent') ? 'required' : undefined, // JSON leaves undefined out
+      strict_properties: flag('data-strict-properties'),
       stored,
     });
   }

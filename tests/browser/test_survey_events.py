@@ -3,7 +3,8 @@
 `analytics.on` event, after the page's own callback.
 
 pages/survey-events.html sets `wootricSettings.callbacks` before the tag; everything that hears
-about the survey writes into `window.heard`, in order.
+about the survey writes into `window.heard`, in order. The page also carries
+`data-strict-properties`, tested here to spare a Pyodide start-up.
 """
 
 from __future__ import annotations
@@ -152,3 +153,24 @@ def test_a_throwing_page_callback_is_reported_and_the_events_still_come(
 
     assert heard(page)[-2:] == [["wootric-web:shown", None], ["on shown"]]
 
+
+def test_strict_properties_follow_wootrics_value_rules(page: Page) -> None:
+    properties = page.evaluate(
+        """async () => {
+            await within(analytics.track('Upgraded', {
+                seats: 3, total_amount: 12, plan: {name: 'pro', limits: {users: 5}},
+                tags: ['a', 'b'], beta: true, price: 9.99,
+            }));
+            return wootricSettings.properties;
+        }"""
+    )
+
+    assert properties == {
+        "seats_amount": 3,
+        "total_amount": 12,
+        "plan_name": "pro",
+        "plan_limits_users_amount": 5,
+        "tags": "a,b",
+        "beta": "true",
+        "price": "9.99",
+    }
