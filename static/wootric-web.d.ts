@@ -127,7 +127,11 @@ export interface Analytics {
 
   user(): AnalyticsUser;
 
-  /** Logs each call to the console (`debug()` or `debug(true)`); `debug(false)` stops. */
+  /**
+   * Logs one collapsed console group per call once it is applied: the call, each
+   * `wootricSettings` key it changed, the beacon commands it gave and its warnings (`debug()` or
+   * `debug(true)`; `debug(false)` stops). Shows the visitor's data: for development only.
+   */
   debug(flag?: boolean): Analytics;
 
   on<E extends AnalyticsEventName>(event: E, listener: AnalyticsEvents[E]): Analytics;

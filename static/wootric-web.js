@@ -232,8 +232,8 @@
     }
   }
 
-  /** Call arguments, position for position: callbacks marked, anything unencodable null. */
-  function encodeArgs(method, args) {
+  /** Call `id`'s arguments, position for position: callbacks marked, anything unencodable null. */
+  function encodeArgs(id, method, args) {
     const notes = new Set();
     const encoded = args.map((arg) => {
       if (typeof arg === 'function') return FUNCTION_MARKER;
@@ -243,8 +243,8 @@
       return item === undefined ? null : item;
     });
     if (notes.size) {
-      console.warn(PREFIX + `analytics.${method}(): ` +
-        [...notes].map((note) => ENCODE_NOTES[note]).join('; ') + '.');
+      const said = [...notes].map((note) => ENCODE_NOTES[note]).join('; ');
+      warn(`analytics.${method}(): ${said}.`, id);
     }
     return encoded;
   }
@@ -333,6 +333,58 @@
   let nextCallId = 1;
   let beaconScript = null;
 
+  // Debug view (data-debug, analytics.debug()): one collapsed console group per call, logged once
+  // it is applied — the call as made, each settings key it changed, the beacon commands it gave,
+  // its warnings. Python sends a call's settings and commands just before its `done`, so what the
+  // changes do is noted as they are applied and given to the next call that is done; what is left
+  // at the end of a reply is the message's own (start-up, the beacon, consent) and has its group.
+  const traces = new Map(); // call id -> {title, args, lines}, for calls made in debug mode
+  let noted = []; // [console method, ...parts] since the last `done`
+
+  function note(level, ...parts) {
+    if (debug) noted.push([level, ...parts]);
+  }
+
+  function noteSetting(key, before, after) {
+    if (!debug) return;
+    try {
+      if (JSON.stringify(before) === JSON.stringify(after)) return;
+    } catch {
+      // a value JSON cannot write (one the page set) counts as changed
+    }
+    note('log', `wootricSettings.${key}:`, before, '→', after);
+  }
+
+  function traceCall(id, title, args) {
+    if (debug) traces.set(id, { title, args, lines: [] });
+  }
+
+  /** A warning about call `id`; in debug mode it goes in that call's group. */
+  function warn(message, id) {
+    if (debug) (traces.get(id)?.lines ?? noted).push(['warn', PREFIX + message]);
+    else console.warn(PREFIX + message);
+  }
+
+  function logGroup(title, lines) {
+    console.groupCollapsed(PREFIX + title);
+    for (const [level, ...parts] of lines) console[level](...parts);
+    console.groupEnd();
+  }
+
+  /** Call `id` is applied: its group, with what was noted for it, if it was made in debug mode. */
+  function logCall(id) {
+    const trace = traces.get(id);
+    const lines = noted;
+    noted = [];
+    if (!trace || !debug) return;
+    traces.delete(id);
+    // Python holds the effects of calls made without consent and applies them on grant.
+    const held = consented ? [] : [['log', 'held until analytics.consent.grant()']];
+    const call = trace.args.length ? ['log', 'called with', ...trace.args]
+      : ['log', 'called with no arguments'];
+    logGroup(trace.title, [call, ...trace.lines, ...lines, ...held]);
+  }
+
   /** window.wootricSettings (made if the page has none), with the survey hooks installed. */
   function settingsObject() {
     let settings = window.wootricSettings;
@@ -352,7 +404,9 @@
     const settings = settingsObject();
     for (const [key, value] of Object.entries(values)) {
       try {
+        const before = debug ? settings[key] : undefined;
         Object.defineProperty(settings, key, dataProperty(value));
+        noteSetting(key, before, value);
       } catch {
         console.warn(PREFIX + `window.wootricSettings.${key} is locked by the page; not written.`);
       }
@@ -400,8 +454,8 @@
       settled = true;
       clearTimeout(timer);
       window.removeEventListener('error', onError);
-      log('beacon', outcome.state, outcome.code || '');
-      send({ kind: 'beacon', ...outcome }).then(markReady);
+      send({ kind: 'beacon', ...outcome }, `beacon ${outcome.state} ${outcome.code ?? ''}`.trim())
+        .then(markReady);
     };
     const timer = setTimeout(
       () => settle({ state: 'failed', code: 'beacon-timeout' }), config.beaconTimeoutMs);
@@ -418,19 +472,21 @@
 
   function callBeacon(command) {
     if (typeof window.wootric !== 'function') {
-      log('no window.wootric for command', command);
+      note('log', `no window.wootric for wootric('${command}')`);
       return;
     }
+    note('log', `wootric('${command}')`);
     try {
       window.wootric(command);
     } catch (error) {
       report('beacon-command-failed', `The Wootric beacon threw on window.wootric('${command}'); ` +
         "that call's settings are written, but its survey may not show.");
-      log('the beacon threw', error); // its message may quote the settings
+      note('log', 'the beacon threw:', error); // its message may quote the settings
     }
   }
 
   function finishCall(id) {
+    logCall(id);
     const call = calls.get(id);
     if (!call) return;
     calls.delete(id);
@@ -449,22 +505,32 @@
     settings: ({ values }) => writeSettings(values),
     unset: ({ keys }) => {
       const settings = settingsObject();
-      for (const key of keys) delete settings[key];
+      for (const key of keys) {
+        const before = debug ? settings[key] : undefined;
+        delete settings[key];
+        noteSetting(key, before, undefined);
+      }
     },
-    load_beacon: ({ url }) => loadBeacon(url),
+    load_beacon: ({ url }) => {
+      note('log', 'loading the beacon', url);
+      loadBeacon(url);
+    },
     beacon: ({ command }) => callBeacon(command),
     store,
     identity: (change) => {
       identity = change;
     },
-    warn: ({ message }) => console.warn(PREFIX + message),
+    warn: ({ message, call }) => warn(message, call),
     // The core reports only what stops surveys from showing (a bad token, a failed beacon): the
     // beacon will not load, so analytics.ready() must not wait for it.
     error: ({ code, message }) => {
       report(code, message);
       markReady();
     },
-    stop_survey: () => window.WootricSurvey?.stop?.(),
+    stop_survey: () => {
+      note('log', 'WootricSurvey.stop()');
+      window.WootricSurvey?.stop?.();
+    },
     done: ({ call }) => handled(call),
   };
 
@@ -473,7 +539,7 @@
     for (const change of changes) {
       const operation = change && OPERATIONS[change.op];
       if (!operation) {
-        log('unknown change ignored', change);
+        note('log', 'unknown change ignored', change);
         continue;
       }
       try {
@@ -491,17 +557,17 @@
   let nextToApply = 1;
   const replies = new Map(); // seq -> changes text that arrived before its turn
   const waiting = new Map(); // seq -> resolve, called once that message's changes are applied
-  const callOfSeq = new Map(); // seq -> call id, for replies that report a failure
+  const sent = new Map(); // seq -> {call, title}: the call a reply is for, and its debug title
   let runtime = null; // { post(seq, text) } once started
   let failed = false;
 
   /** Sends one message; the promise resolves once its changes are applied (or the runtime failed). */
-  function send(message) {
+  function send(message, title = message.method ?? message.kind) {
     if (failed) return Promise.resolve();
     const seq = nextSeq;
     nextSeq += 1;
     const applied = new Promise((resolve) => waiting.set(seq, resolve));
-    if (message.kind === 'call') callOfSeq.set(seq, message.id);
+    sent.set(seq, { call: message.id, title });
     try {
       runtime.post(seq, JSON.stringify(message));
     } catch (error) {
@@ -527,16 +593,17 @@
         fail('runtime-bad-reply', 'The runtime answered with something that is not a change list.');
         return;
       }
-      log('changes', changes);
+      const { call: callId, title } = sent.get(current) ?? {};
+      sent.delete(current);
       applyChanges(changes);
-      const callId = callOfSeq.get(current);
-      callOfSeq.delete(current);
       if (reply.error) {
         // The details may quote the call's data, so they are shown only in debug mode.
         console.error(PREFIX + 'Python could not handle a message; it had no effect.');
-        log('the error was', reply.error);
+        note('log', 'the error was', reply.error);
         if (callId !== undefined) handled(callId);
       }
+      if (debug && (noted.length || callId === undefined)) logGroup(title, noted);
+      noted = [];
       const resolve = waiting.get(current);
       waiting.delete(current);
       if (resolve) resolve();
@@ -570,7 +637,7 @@
     for (const resolve of waiting.values()) resolve();
     waiting.clear();
     replies.clear();
-    callOfSeq.clear();
+    sent.clear();
     for (const id of [...calls.keys()]) finishCall(id);
     markReady();
   }
@@ -798,6 +865,7 @@
       return;
     }
     for (const entry of entries) {
+      traceCall(nextCallId, `${entry.method} (left by an earlier page)`, entry.args);
       sendCall(nextCallId, { ...entry, load: LOAD_ID });
       nextCallId += 1;
     }
@@ -920,8 +988,8 @@
     const id = nextCallId;
     nextCallId += 1;
     const done = new Promise((resolve) => calls.set(id, { resolve, callback, method, args }));
-    log(method, args);
-    const entry = { load: LOAD_ID, at: Date.now(), method, args: encodeArgs(method, args),
+    traceCall(id, method, args);
+    const entry = { load: LOAD_ID, at: Date.now(), method, args: encodeArgs(id, method, args),
       page: page || pageContext() };
     sendCall(id, entry);
     // Without a runtime the call is resolved at once, and still kept for the next page load.
@@ -933,7 +1001,7 @@
   function setConsent(granted) {
     consented = granted;
     if (pendingSaved) savePending(); // a revoked choice takes this load's calls out of storage
-    return send({ kind: 'consent', granted });
+    return send({ kind: 'consent', granted }, granted ? 'consent granted' : 'consent revoked');
   }
 
   const api = {

@@ -3,8 +3,8 @@
 `analytics.on` event, after the page's own callback.
 
 pages/survey-events.html sets `wootricSettings.callbacks` before the tag; everything that hears
-about the survey writes into `window.heard`, in order. The page also carries
-`data-strict-properties`, tested here to spare a Pyodide start-up.
+about the survey writes into `window.heard`, in order. The same page, to spare Pyodide start-ups,
+carries `data-strict-properties` and is where the debug view's console groups are read.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import ConsoleMessage, Locator, Page, expect
 
 RESULTS = Path(__file__).resolve().parents[2] / "test-results"
 COMMENT = "Setting up surveys took five minutes."
@@ -37,8 +37,15 @@ def events_page(module_page: Page, server_url: str) -> Page:
 
 @pytest.fixture
 def page(events_page: Page) -> Page:
-    """The module's page, with no survey showing and nothing heard yet."""
-    events_page.evaluate("WootricSurvey.stop(); heard.length = 0; wootricPreview.eligible = true")
+    """The module's page: no survey showing, nothing heard yet, the page's own callbacks."""
+    events_page.evaluate(
+        """() => {
+            WootricSurvey.stop();
+            heard.length = 0;
+            wootricPreview.eligible = true;
+            Object.assign(wootricSettings.callbacks, pageCallbacks());
+        }"""
+    )
     return events_page
 
 
@@ -174,3 +181,98 @@ def test_strict_properties_follow_wootrics_value_rules(page: Page) -> None:
         "beta": "true",
         "price": "9.99",
     }
+
+
+# --- the debug view ------------------------------------------------------------------------------
+
+Message = tuple[str, str]
+
+
+def console_during(page: Page, script: str) -> list[Message]:
+    """The console messages (type, text) logged while `script` ran and its promise settled."""
+    messages: list[Message] = []
+
+    def listen(message: ConsoleMessage) -> None:
+        messages.append((message.type, message.text))
+
+    page.on("console", listen)
+    try:
+        page.evaluate(script)
+    finally:
+        page.remove_listener("console", listen)
+    return messages
+
+
+def groups(messages: list[Message]) -> list[tuple[str, list[Message]]]:
+    """The collapsed groups among `messages`: (title, the messages inside)."""
+    found: list[tuple[str, list[Message]]] = []
+    for kind, text in messages:
+        if kind == "startGroupCollapsed":
+            found.append((text, []))
+        elif kind != "endGroup" and found:
+            found[-1][1].append((kind, text))
+    return found
+
+
+# From a known state (no visitor, a last event), two calls in debug mode.
+IN_DEBUG = """async () => {
+    await within(Promise.all([analytics.reset(), analytics.track('Before')]));
+    analytics.debug(true);
+    try {
+        await within(Promise.all([
+            analytics.identify('u-9', {email: 'dee@example.com', createdAt: 'someday'}),
+            analytics.track('Debugged', {step: 2, ratio: NaN}),
+        ]));
+    } finally {
+        analytics.debug(false);
+    }
+}"""
+WARNING = (
+    "warning",
+    "[wootric-web] created_at was left unchanged: a value of type str is not a date "
+    "(expected a Date, Unix seconds or milliseconds, or an ISO 8601 string).",
+)
+
+
+def test_debug_logs_one_collapsed_group_per_call_in_call_order(page: Page) -> None:
+    messages = console_during(page, IN_DEBUG)
+
+    assert [title for title, _ in groups(messages)] == [
+        "[wootric-web] identify",
+        "[wootric-web] track",
+    ]
+    assert [kind for kind, _ in messages].count("endGroup") == 2
+
+
+def test_a_calls_group_shows_the_call_its_warnings_settings_and_commands(page: Page) -> None:
+    (_, identify), _ = groups(console_during(page, IN_DEBUG))
+
+    assert identify == [
+        ("log", "called with u-9 {email: dee@example.com, createdAt: someday}"),
+        WARNING,
+        ("log", "wootricSettings.segment_user_id: undefined → u-9"),
+        ("log", "wootricSettings.email: undefined → dee@example.com"),
+        ("log", "wootricSettings.event_name: Before → null"),
+        ("log", "wootricSettings.properties: {} → {id: u-9}"),
+        ("log", "wootric('run')"),
+    ]
+
+
+def test_a_calls_group_holds_only_that_calls_changes_and_warnings(page: Page) -> None:
+    _, (_, track) = groups(console_during(page, IN_DEBUG))
+
+    assert track == [
+        ("log", "called with Debugged {step: 2, ratio: NaN}"),
+        ("warning", "[wootric-web] analytics.track(): NaN and Infinity became null."),
+        ("log", "wootricSettings.event_name: null → Debugged"),
+        ("log", "wootricSettings.properties: {id: u-9} → {step_amount: 2, ratio: null}"),
+        ("log", "wootric('run')"),
+    ]
+
+
+def test_without_debug_a_call_logs_only_its_warning(page: Page) -> None:
+    messages = console_during(
+        page, "within(analytics.identify('u-9', {email: 'dee@example.com', createdAt: 'someday'}))"
+    )
+
+    assert messages == [WARNING]
