@@ -9,13 +9,10 @@ reload (granted is remembered). Each test checks one fact of it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Error
-
-from .conftest import ConsoleLog
+from playwright.sync_api import Error, Page
 
 PAGE = "pages/consent.html"
 # What the page shows of Wootric and of the visitor: settings, the beacon's script, storage.
@@ -36,10 +33,8 @@ def read(story: dict[str, Any], chapter: str) -> Any:
 
 
 @pytest.fixture(scope="module")
-def story(browser: Browser, console_log: ConsoleLog, server_url: str) -> Iterator[dict[str, Any]]:
-    context = browser.new_context()
-    console_log.watch(context)
-    page = context.new_page()
+def story(module_page: Page, server_url: str) -> dict[str, Any]:
+    page = module_page
     story: dict[str, Any] = {}
 
     def play(chapter: str, script: str) -> None:
@@ -114,8 +109,7 @@ def story(browser: Browser, console_log: ConsoleLog, server_url: str) -> Iterato
             return {{commands: {COMMANDS}, ...({FOOTPRINT})()}};
         }}""",
     )
-    yield story
-    context.close()
+    return story
 
 
 def test_before_consent_calls_complete_and_write_no_settings(story: dict[str, Any]) -> None:
