@@ -76,12 +76,16 @@ def expected(
     return normalised(commands), normalised(model.wootric_settings)
 
 
+def page_settings(settings: dict[str, Any]) -> dict[str, Any]:
+    """`window.wootricSettings` as read from a page, normalised; without the survey callbacks the
+    tag installs there, which the Python API has no part in."""
+    kept: dict[str, Any] = normalised({k: v for k, v in settings.items() if k != "callbacks"})
+    return kept
+
+
 def observed(entries: Sequence[dict[str, Any]]) -> list[Command]:
     """What the preview beacon recorded (`wootricPreview.commands`), normalised."""
-    commands: list[Command] = normalised(
-        [(entry["command"], entry["settings"]) for entry in entries]
-    )
-    return commands
+    return [(entry["command"], page_settings(entry["settings"])) for entry in entries]
 
 
 # --- random calls ------------------------------------------------------------------------------

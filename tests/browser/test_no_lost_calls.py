@@ -20,7 +20,7 @@ from playwright.sync_api import Browser, Page, Route
 from wootric_web import Analytics
 
 from .conftest import PREVIEW_BEACON, ConsoleLog
-from .reference import TOKEN, Step, expected, normalised, observed, sequences, wire
+from .reference import TOKEN, Step, expected, observed, page_settings, sequences, wire
 
 # The same state on the page and on a fresh model: every visitor setting removed, the first page
 # call of the page load made, and the settings no call removes made equal.
@@ -79,7 +79,7 @@ def test_calls_on_a_ready_page_reach_the_beacon_once_each_in_order(
     )
 
     assert observed(result["commands"]) == commands
-    assert normalised(result["settings"]) == final_settings
+    assert page_settings(result["settings"]) == final_settings
     assert sorted(result["calledBack"]) == callbacks(steps)
 
 
@@ -152,5 +152,5 @@ def test_calls_before_the_tag_and_while_it_starts_reach_the_beacon_once_each_in_
 
     assert started is False  # the tag had run, and had not finished starting
     assert observed(result["commands"]) == commands
-    assert normalised(result["settings"]) == final_settings
+    assert page_settings(result["settings"]) == final_settings
     assert sorted(result["calledBack"]) == callbacks(before + during + after)
