@@ -560,6 +560,14 @@
   const sent = new Map(); // seq -> {call, title}: the call a reply is for, and its debug title
   let runtime = null; // { post(seq, text) } once started
   let failed = false;
+  // Messages cross to the runtime in batches, which Python answers with all their changes in
+  // order: whatever was sent before the runtime was ready goes as soon as it is, and after that
+  // whatever one task sends, so 10,000 queued calls cost a few round trips rather than 10,000.
+  // A batch goes under its first message's number and its reply answers for all of them.
+  const BATCH_MAX = 250; // messages per post: each reply stays quick to apply
+  let outbox = []; // [seq, text] sent but not yet posted
+  let runtimeReady = false;
+  const batchEnds = new Map(); // first seq of a posted batch -> its last seq
 
   /** Sends one message; the promise resolves once its changes are applied (or the runtime failed). */
   function send(message, title = message.method ?? message.kind) {
@@ -568,12 +576,27 @@
     nextSeq += 1;
     const applied = new Promise((resolve) => waiting.set(seq, resolve));
     sent.set(seq, { call: message.id, title });
-    try {
-      runtime.post(seq, JSON.stringify(message));
-    } catch (error) {
-      fail('runtime-post-failed', `Could not hand a message to the runtime: ${error}`);
-    }
+    outbox.push([seq, JSON.stringify(message)]);
+    if (runtimeReady && outbox.length === 1) queueMicrotask(flush);
     return applied;
+  }
+
+  function flush() {
+    const messages = outbox;
+    outbox = [];
+    // In debug mode each message goes alone, so that its changes are logged under it.
+    const size = debug ? 1 : BATCH_MAX;
+    for (let at = 0; at < messages.length; at += size) {
+      const batch = messages.slice(at, at + size);
+      batchEnds.set(batch[0][0], batch[batch.length - 1][0]);
+      const text = batch.length === 1 ? batch[0][1] : `[${batch.map(([, one]) => one).join(',')}]`;
+      try {
+        runtime.post(batch[0][0], text);
+      } catch (error) {
+        fail('runtime-post-failed', `Could not hand a message to the runtime: ${error}`);
+        return;
+      }
+    }
   }
 
   /**
@@ -585,28 +608,32 @@
     replies.set(seq, { text, error });
     while (replies.has(nextToApply)) {
       const current = nextToApply;
+      const last = batchEnds.get(current) ?? current;
+      batchEnds.delete(current);
       const reply = replies.get(current);
       replies.delete(current);
-      nextToApply += 1;
+      nextToApply = last + 1;
       const changes = parseChanges(reply.text);
       if (changes === null) {
         fail('runtime-bad-reply', 'The runtime answered with something that is not a change list.');
         return;
       }
-      const { call: callId, title } = sent.get(current) ?? {};
-      sent.delete(current);
       applyChanges(changes);
       if (reply.error) {
         // The details may quote the call's data, so they are shown only in debug mode.
         console.error(PREFIX + 'Python could not handle a message; it had no effect.');
         note('log', 'the error was', reply.error);
-        if (callId !== undefined) handled(callId);
       }
-      if (debug && (noted.length || callId === undefined)) logGroup(title, noted);
-      noted = [];
-      const resolve = waiting.get(current);
-      waiting.delete(current);
-      if (resolve) resolve();
+      for (let seq = current; seq <= last; seq += 1) {
+        const { call: callId, title } = sent.get(seq) ?? {};
+        sent.delete(seq);
+        if (reply.error && callId !== undefined) handled(callId);
+        if (debug && (noted.length || callId === undefined)) logGroup(title, noted);
+        noted = [];
+        const resolve = waiting.get(seq);
+        waiting.delete(seq);
+        if (resolve) resolve();
+      }
     }
   }
 
@@ -643,6 +670,8 @@
   }
 
   function announceRuntimeReady() {
+    runtimeReady = true;
+    flush();
     log('runtime ready');
     window.dispatchEvent(new CustomEvent('wootric-web:ready'));
   }
