@@ -380,8 +380,7 @@
     traces.delete(id);
     // Python holds the effects of calls made without consent and applies them on grant.
     const held = consented ? [] : [['log', 'held until analytics.consent.grant()']];
-    const call = trace.args.length ? ['log', 'called with', ...trace.args]
-      : ['log', 'called with no arguments'];
+    const call = ['log', 'arguments:', ...trace.args];
     logGroup(trace.title, [call, ...trace.lines, ...lines, ...held]);
   }
 

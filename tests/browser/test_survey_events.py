@@ -248,7 +248,7 @@ def test_a_calls_group_shows_the_call_its_warnings_settings_and_commands(page: P
     (_, identify), _ = groups(console_during(page, IN_DEBUG))
 
     assert identify == [
-        ("log", "called with u-9 {email: dee@example.com, createdAt: someday}"),
+        ("log", "arguments: u-9 {email: dee@example.com, createdAt: someday}"),
         WARNING,
         ("log", "wootricSettings.segment_user_id: undefined → u-9"),
         ("log", "wootricSettings.email: undefined → dee@example.com"),
@@ -262,7 +262,7 @@ def test_a_calls_group_holds_only_that_calls_changes_and_warnings(page: Page) ->
     _, (_, track) = groups(console_during(page, IN_DEBUG))
 
     assert track == [
-        ("log", "called with Debugged {step: 2, ratio: NaN}"),
+        ("log", "arguments: Debugged {step: 2, ratio: NaN}"),
         ("warning", "[wootric-web] analytics.track(): NaN and Infinity became null."),
         ("log", "wootricSettings.event_name: null → Debugged"),
         ("log", "wootricSettings.properties: {id: u-9} → {step_amount: 2, ratio: null}"),
