@@ -14,14 +14,22 @@ from typing import Literal, TypeAlias
 from .values import JsonValue
 
 
+def _attributed(wire: dict[str, JsonValue], call: int | None) -> dict[str, JsonValue]:
+    """``wire`` with the call it belongs to, so that a debug view can show it with that call."""
+    if call is not None:
+        wire["call"] = call
+    return wire
+
+
 @dataclass(frozen=True, slots=True)
 class WriteSettings:
     """Assign these keys of ``window.wootricSettings`` (other keys stay as they are)."""
 
     values: dict[str, JsonValue]
+    call: int | None = None
 
     def to_wire(self) -> dict[str, JsonValue]:
-        return {"op": "settings", "values": self.values}
+        return _attributed({"op": "settings", "values": self.values}, self.call)
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,9 +37,10 @@ class RemoveSettings:
     """Delete these keys of ``window.wootricSettings``."""
 
     keys: tuple[str, ...]
+    call: int | None = None
 
     def to_wire(self) -> dict[str, JsonValue]:
-        return {"op": "unset", "keys": list(self.keys)}
+        return _attributed({"op": "unset", "keys": list(self.keys)}, self.call)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,9 +58,10 @@ class CallBeacon:
     """Give the beacon a command: ``window.wootric(command)``."""
 
     command: Literal["run", "page", "group"]
+    call: int | None = None
 
     def to_wire(self) -> dict[str, JsonValue]:
-        return {"op": "beacon", "command": self.command}
+        return _attributed({"op": "beacon", "command": self.command}, self.call)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,10 +111,7 @@ class Warning:
     call: int | None = None
 
     def to_wire(self) -> dict[str, JsonValue]:
-        wire: dict[str, JsonValue] = {"op": "warn", "code": self.code, "message": self.message}
-        if self.call is not None:
-            wire["call"] = self.call
-        return wire
+        return _attributed({"op": "warn", "code": self.code, "message": self.message}, self.call)
 
 
 @dataclass(frozen=True, slots=True)

@@ -176,9 +176,15 @@ class Session:
         return [Store(CONSENT_KEY, "granted", "local"), *released]
 
     def revoke_consent(self) -> list[Change]:
-        """The visitor withdrew: hide a showing survey, hold further calls, remember it."""
+        """The visitor withdrew: hide a showing survey, remove their settings, hold further
+        calls, and remember it. Calls still waiting for the beacon lose their effects."""
         self._consented = False
-        return [Store(CONSENT_KEY, "revoked", "local"), StopSurvey()]
+        self._held = [change for change in self._held if isinstance(change, CallDone)]
+        return [
+            Store(CONSENT_KEY, "revoked", "local"),
+            StopSurvey(),
+            RemoveSettings(destination.VISITOR_SETTINGS),
+        ]
 
     def call(
         self,
@@ -189,7 +195,12 @@ class Session:
     ) -> list[Change]:
         """Handle one analytics call; the result ends with its :class:`CallDone` unless held."""
         before = self.identity
-        page = self._page_changes(method, args, context or PageContext())
+        page = [
+            replace(change, call=call_id)
+            if isinstance(change, WriteSettings | RemoveSettings | CallBeacon)
+            else change
+            for change in self._page_changes(method, args, context or PageContext())
+        ]
         mirror, effects = _split_mirror([*self.identity.changed(before), *page])
         if not self._consented:
             self._await_consent(effects)

@@ -79,6 +79,25 @@ def test_revoke_hides_the_survey_and_holds_further_calls() -> None:
     assert page.local_storage["wootric_web_consent"] == "revoked"
 
 
+def test_revoke_removes_the_visitors_settings() -> None:
+    analytics, page = waiting()
+    analytics.consent.grant()
+    analytics.identify("u1", {"email": "a@b.co", "plan": "pro"})
+    analytics.consent.revoke()
+    assert "email" not in page.wootric_settings
+    assert "properties" not in page.wootric_settings
+    assert page.wootric_settings["account_token"] == "NPS-01fe3cbc"
+
+
+def test_revoke_drops_effects_still_waiting_for_the_beacon_but_completes_their_calls() -> None:
+    session = Session("NPS-01fe3cbc", new_id=lambda: "anon")
+    session.start()
+    session.call(1, "identify", ["u1", {"email": "a@b.co"}])
+    session.revoke_consent()
+    released = session.beacon_loaded()
+    assert released == [CallDone(1)]
+
+
 def test_a_revoked_choice_survives_a_reload_even_without_consent_required() -> None:
     first, page = waiting()
     first.consent.revoke()

@@ -48,8 +48,9 @@ def test_a_call_is_held_until_the_beacon_loads_then_done() -> None:
                 "event_name": None,
                 "properties": {"id": "u1"},
             },
+            "call": 1,
         },
-        {"op": "beacon", "command": "run"},
+        {"op": "beacon", "command": "run", "call": 1},
         {"op": "done", "call": 1},
     ]
 

@@ -166,3 +166,14 @@ def test_warnings_name_the_call_they_concern() -> None:
     warning = next(c for c in changes if isinstance(c, Warning))
     assert warning.call == 5
     assert warning.to_wire()["call"] == 5
+
+
+def test_settings_and_commands_name_the_call_they_belong_to() -> None:
+    s = session()
+    s.start()
+    s.beacon_loaded()
+    changes = s.call(9, "track", ["e"])
+    wire = [
+        change.to_wire() for change in changes if isinstance(change, WriteSettings | CallBeacon)
+    ]
+    assert [entry["call"] for entry in wire] == [9, 9]
