@@ -433,6 +433,32 @@
     }
   }
 
+  // A Wootric account token's shape. Python decides; this only keeps the loader from fetching a
+  // beacon that a malformed token will never load.
+  const TOKEN_SHAPE = /^NPS-(?:EU-|AU-)?[A-Za-z0-9]{8}$/;
+  let beaconHinted = false;
+
+  /**
+   * While Python restores a snapshot (well under a second), the beacon is fetched beside it, so
+   * that it is at hand when Python asks for it. Only a hint: Python still decides whether it loads
+   * and runs. Never without consent (the request reaches Wootric), and never before the page's
+   * `load` event, which a preload would delay.
+   */
+  function preloadBeacon() {
+    if (beaconHinted || !consented || !TOKEN_SHAPE.test(config.accountToken)) return;
+    beaconHinted = true;
+    const hint = () => {
+      if (beaconScript) return; // Python asked for it first
+      const link = document.createElement('link');
+      link.rel = 'preload';
+      link.as = 'script';
+      link.href = config.beaconUrl;
+      (document.head || document.documentElement).appendChild(link);
+    };
+    if (document.readyState === 'complete') hint();
+    else window.addEventListener('load', hint, { once: true });
+  }
+
   function loadBeacon(url) {
     if (beaconScript) return;
     beaconScript = document.createElement('script');
@@ -716,6 +742,8 @@
       if (!data || typeof data !== 'object') return;
       if (data.type === 'changes') receive(data.seq, data.text, data.error);
       else if (data.type === 'ready') announceRuntimeReady();
+      // A plain boot takes seconds: a beacon preloaded that early would sit unused, and warned of.
+      else if (data.type === 'booting' && data.boot !== 'plain') preloadBeacon();
       else if (data.type === 'error') {
         fail(data.code || 'runtime-error', data.message || 'The Python runtime failed.');
       }

@@ -2,7 +2,8 @@
 //
 // In:  {type: "boot", pyodideUrl, wheelUrl, manifestUrl}   once, first
 //      {type: "handle", seq, text}                         a JSON protocol message (or a batch)
-// Out: {type: "ready", boot}                               booted: handle messages are answered
+// Out: {type: "booting", boot}                             how it boots, as soon as it knows
+//      {type: "ready", boot}                               booted: handle messages are answered
 //      {type: "error", code, message}                      the boot failed
 //      {type: "changes", seq, text, error?}                one per handle message, in order
 //
@@ -330,6 +331,7 @@ async function boot({ pyodideUrl, wheelUrl, manifestUrl }) {
   }
   if (saved) {
     try {
+      postMessage({ type: "booting", boot: "saved" });
       return { boot: "saved", protocol: await restore(loadPyodide, pyodideUrl, saved), save: null };
     } catch {
       forget(await store, key);
@@ -338,6 +340,7 @@ async function boot({ pyodideUrl, wheelUrl, manifestUrl }) {
   const prebuilt = key && (await wheel.then((found) => findPrebuilt(found, version), () => null));
   if (prebuilt) {
     try {
+      postMessage({ type: "booting", boot: "prebuilt" });
       const booted = await restore(loadPyodide, pyodideUrl, prebuilt);
       const saving = await store;
       const save = saving && (() => keep(saving, key, prebuilt.gzip));
@@ -350,6 +353,7 @@ async function boot({ pyodideUrl, wheelUrl, manifestUrl }) {
 }
 
 async function plainBoot(loadPyodide, pyodideUrl, wheel, store, version) {
+  postMessage({ type: "booting", boot: "plain" });
   let pyodide;
   try {
     pyodide = await loadPyodide({ indexURL: pyodideUrl, _makeSnapshot: store !== null });

@@ -30,7 +30,7 @@ PAGE_PATH = "static/snapshot-build.html"
 PAGE = """<!doctype html><meta charset="utf-8"><title>snapshot build</title><script>
   const worker = new Worker("/static/wootric-worker.mjs", { type: "module" });
   window.booted = new Promise((resolve) => {
-    worker.addEventListener("message", ({ data }) => resolve(data), { once: true });
+    worker.addEventListener("message", ({ data }) => data.type !== "booting" && resolve(data));
     worker.addEventListener("error", (event) => resolve({ type: "error", message: event.message }));
   });
   worker.postMessage({
