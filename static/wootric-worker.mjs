@@ -193,17 +193,24 @@ function unpack(packed) {
   }
   const length = view.getUint32(4, true);
   const pages = Math.ceil(length / PAGE_SIZE);
-  const memory = new Uint8Array(length);
-  let at = 8 + Math.ceil(pages / 8);
-  for (let page = 0; page < pages; page += 1) {
-    if (!(packed[8 + (page >> 3)] & (1 << (page & 7)))) continue;
-    const start = page * PAGE_SIZE;
-    const size = Math.min(PAGE_SIZE, length - start);
-    if (at + size > packed.length) throw new Error("a snapshot is cut short");
-    memory.set(packed.subarray(at, at + size), start);
-    at += size;
+  const headerSize = 8 + Math.ceil(pages / 8);
+  const kept = [];
+  for (let page = 0; page < pages && headerSize <= packed.length; page += 1) {
+    if (packed[8 + (page >> 3)] & (1 << (page & 7))) kept.push(page);
   }
-  if (at !== packed.length) throw new Error("a snapshot has bytes left over");
+  // Checked before anything is allocated: a damaged length must not ask for gigabytes.
+  const lastSize = length - (pages - 1) * PAGE_SIZE;
+  const size = kept.length * PAGE_SIZE - (kept.at(-1) === pages - 1 ? PAGE_SIZE - lastSize : 0);
+  if (headerSize > packed.length || headerSize + size !== packed.length) {
+    throw new Error("a snapshot's size does not match its header");
+  }
+  const memory = new Uint8Array(length);
+  let at = headerSize;
+  for (const page of kept) {
+    const bytes = packed.subarray(at, at + Math.min(PAGE_SIZE, length - page * PAGE_SIZE));
+    memory.set(bytes, page * PAGE_SIZE);
+    at += bytes.length;
+  }
   return memory;
 }
 

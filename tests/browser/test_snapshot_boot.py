@@ -1,0 +1,260 @@
+"""The worker boots from memory snapshots: the one `make build` made, then one saved in Cache
+Storage by an earlier visit; a missing, stale or failing one is passed over and replaced.
+
+The tests of one browser context are its visits, in order: pages/worker-boot.html drives the
+worker directly, and `wootricWebBoot` (the worker's own record) says how it booted and what became
+of the snapshot it saved. Every visit but one restores a snapshot, well under a second each.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page
+
+from .conftest import ConsoleLog
+
+CACHE = "wootric-web-snapshot"
+PAGE = {"href": "https://example.com/", "pathname": "/", "search": "", "referrer": "", "title": "T"}
+# Start-up, one identify call and the beacon's arrival, as one batch: its answer holds the call's
+# settings and its `done`.
+VISIT = [
+    {
+        "kind": "start",
+        "account_token": "NPS-01fe3cbc",
+        "beacon_url": "/static/preview-beacon.js",
+        "stored": {"local": {}, "cookie": {}},
+    },
+    {
+        "kind": "call",
+        "id": 1,
+        "method": "identify",
+        "args": ["u-1", {"email": "visitor-7f3a@example.com"}],
+        "page": PAGE,
+    },
+    {"kind": "beacon", "state": "loaded"},
+]
+SAVED_KEYS = (
+    f"caches.open('{CACHE}').then(cache => cache.keys()).then(keys => keys.map(key => key.url))"
+)
+# The saved snapshot, inflated: what pack() wrote, as text that a search can read.
+SAVED_TEXT = f"""async () => {{
+    const cache = await caches.open('{CACHE}');
+    const [key] = await cache.keys();
+    const body = (await cache.match(key)).body.pipeThrough(new DecompressionStream('gzip'));
+    return new TextDecoder('latin1').decode(await new Response(body).arrayBuffer());
+}}"""
+# Rewrites the saved snapshot with one byte of Pyodide's build id changed: a snapshot that
+# inflates and unpacks well, of another build of the runtime, which Pyodide refuses to restore.
+OTHER_BUILD = f"""async () => {{
+    const cache = await caches.open('{CACHE}');
+    const [key] = await cache.keys();
+    const body = (await cache.match(key)).body.pipeThrough(new DecompressionStream('gzip'));
+    const packed = new Uint8Array(await new Response(body).arrayBuffer());
+    const pages = Math.ceil(new DataView(packed.buffer).getUint32(4, true) / 4096);
+    const memory = 8 + Math.ceil(pages / 8); // memory page 0, which holds Pyodide's header
+    packed[memory + 16] ^= 0xff; // the header's 5th word starts the build id
+    const gzip = new Blob([packed]).stream().pipeThrough(new CompressionStream('gzip'));
+    await cache.put(key, new Response(await new Response(gzip).blob()));
+}}"""
+
+
+def visit(context: BrowserContext, server_url: str) -> tuple[Page, dict[str, Any]]:
+    """A page of `context` that boots the worker and handles VISIT: (page, what happened)."""
+    page = context.new_page()
+    page.goto(server_url + "pages/worker-boot.html")
+    booted = page.evaluate("window.booted")
+    answer = page.evaluate("text => window.send(text)", json.dumps(VISIT))
+    [worker] = page.workers
+    return page, {
+        "ready": booted["type"] == "ready",
+        "boot": booted.get("boot"),
+        "tried": page.evaluate("window.bootingAs"),
+        "changes": json.loads(answer["text"]),
+        "saved": worker.evaluate("wootricWebBoot.saved"),
+    }
+
+
+def applied_the_call(changes: list[dict[str, Any]]) -> bool:
+    settings = [change["values"] for change in changes if change["op"] == "settings"]
+    identified = any(values.get("segment_user_id") == "u-1" for values in settings)
+    return identified and {"op": "done", "call": 1} in changes
+
+
+@pytest.fixture(scope="module")
+def context(browser: Browser, console_log: ConsoleLog) -> Iterator[BrowserContext]:
+    """One visitor's browser: its Cache Storage lasts for the module's tests."""
+    context = browser.new_context()
+    console_log.watch(context)
+    yield context
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def first_visit(context: BrowserContext, server_url: str) -> dict[str, Any]:
+    page, seen = visit(context, server_url)
+    seen["keys"] = page.evaluate(SAVED_KEYS)
+    page.close()
+    return seen
+
+
+def test_a_first_visit_boots_from_the_prebuilt_snapshot(first_visit: dict[str, Any]) -> None:
+    assert first_visit["ready"]
+    assert first_visit["tried"] == ["prebuilt"]
+
+
+def test_a_first_visit_handles_calls(first_visit: dict[str, Any]) -> None:
+    assert applied_the_call(first_visit["changes"])
+
+
+def test_a_first_visit_saves_one_snapshot_for_the_next(first_visit: dict[str, Any]) -> None:
+    assert first_visit["saved"] == "saved"
+    assert len(first_visit["keys"]) == 1
+
+
+def test_a_repeat_visit_boots_from_the_saved_snapshot_and_handles_calls(
+    context: BrowserContext, server_url: str, first_visit: dict[str, Any]
+) -> None:
+    page, seen = visit(context, server_url)
+    page.close()
+
+    assert seen["tried"] == ["saved"]
+    assert applied_the_call(seen["changes"])
+    assert seen["saved"] == "skipped"  # nothing new to save
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        pytest.param(
+            f"""caches.open('{CACHE}').then(async cache => {{
+                const [key] = await cache.keys();
+                await cache.put(key, new Response('not a snapshot'));
+            }})""",
+            id="not gzip",
+        ),
+        pytest.param(
+            f"""caches.open('{CACHE}').then(async cache => {{
+                const [key] = await cache.keys();
+                const gzip = new Blob(['WWS1 but nothing after']).stream()
+                    .pipeThrough(new CompressionStream('gzip'));
+                await cache.put(key, new Response(gzip));
+            }})""",
+            id="cut short",
+        ),
+        pytest.param(OTHER_BUILD, id="another Pyodide build"),
+    ],
+)
+def test_a_failing_saved_snapshot_is_passed_over_and_replaced(
+    context: BrowserContext, server_url: str, first_visit: dict[str, Any], spoil: str
+) -> None:
+    page = context.new_page()
+    page.goto(server_url + "pages/worker-boot.html")
+    page.evaluate("window.booted")
+    page.evaluate(spoil)
+    page.close()
+
+    page, seen = visit(context, server_url)
+    page.close()
+    again, repaired = visit(context, server_url)
+    again.close()
+
+    assert seen["tried"] == ["saved", "prebuilt"]
+    assert seen["ready"]
+    assert applied_the_call(seen["changes"])
+    assert seen["saved"] == "saved"
+    assert repaired["tried"] == ["saved"]
+
+
+def test_a_stale_snapshot_is_ignored_and_dropped_when_a_new_one_is_saved(
+    context: BrowserContext, server_url: str, first_visit: dict[str, Any]
+) -> None:
+    stale = "https://wootric-web.invalid/snapshot/1/0.0.1/" + "0" * 64
+    page = context.new_page()
+    page.goto(server_url + "pages/worker-boot.html")
+    page.evaluate("window.booted")
+    page.evaluate(
+        f"""caches.open('{CACHE}').then(async cache => {{
+            for (const key of await cache.keys()) await cache.delete(key);
+            await cache.put({json.dumps(stale)}, new Response('an older visit\\'s snapshot'));
+        }})"""
+    )
+    page.close()
+
+    page, seen = visit(context, server_url)
+    keys = page.evaluate(SAVED_KEYS)
+    page.close()
+
+    assert seen["tried"] == ["prebuilt"]
+    assert applied_the_call(seen["changes"])
+    assert seen["saved"] == "saved"
+    assert len(keys) == 1
+    assert stale not in keys
+
+
+@pytest.fixture(scope="module")
+def without_prebuilt(browser: Browser, console_log: ConsoleLog, server_url: str) -> dict[str, Any]:
+    """A visitor whose server has no usable prebuilt snapshot: two visits."""
+    context = browser.new_context()
+    console_log.watch(context)
+    context.route(
+        "**/static/wheels/snapshot-*.gz",
+        lambda route: route.fulfill(status=200, body=b"\x1f\x8b not really gzip"),
+    )
+    page, first = visit(context, server_url)
+    first["saved_text"] = page.evaluate(SAVED_TEXT)
+    page.close()
+    page, second = visit(context, server_url)
+    page.close()
+    context.close()
+    return {"first": first, "second": second}
+
+
+def test_without_a_usable_snapshot_python_boots_plainly_and_handles_calls(
+    without_prebuilt: dict[str, Any],
+) -> None:
+    first = without_prebuilt["first"]
+
+    assert first["tried"] == ["prebuilt", "plain"]
+    assert first["boot"] == "plain"
+    assert applied_the_call(first["changes"])
+
+
+def test_a_plain_boot_saves_a_snapshot_the_next_visit_boots_from(
+    without_prebuilt: dict[str, Any],
+) -> None:
+    assert without_prebuilt["first"]["saved"] == "saved"
+    assert without_prebuilt["second"]["tried"] == ["saved"]
+    assert applied_the_call(without_prebuilt["second"]["changes"])
+
+
+def test_a_snapshot_made_in_the_browser_holds_no_visitor_data(
+    without_prebuilt: dict[str, Any],
+) -> None:
+    # Taken before the first message: the visit's identify call, handled before the snapshot was
+    # compressed and stored, left nothing in it.
+    saved_text = without_prebuilt["first"]["saved_text"]
+
+    assert "wootric_web" in saved_text  # the check can see what the snapshot holds
+    assert "visitor-7f3a@example.com" not in saved_text
+
+
+def test_the_tag_applies_calls_on_a_visit_that_boots_from_the_saved_snapshot(
+    context: BrowserContext, server_url: str, first_visit: dict[str, Any]
+) -> None:
+    page = context.new_page()
+    page.goto(server_url + "pages/plain.html")
+    commands = page.evaluate(
+        """within(analytics.identify('u-2', {email: 'ada@example.com'})).then(() =>
+            wootricPreview.commands.map(({command, settings: {segment_user_id: id}}) =>
+                [command, id]))"""
+    )
+    [worker] = page.workers
+    boot = worker.evaluate("wootricWebBoot.boot")
+    page.close()
+
+    assert boot == "saved"
+    assert commands == [["run", "u-2"]]
