@@ -29,7 +29,7 @@ NPM_STAMP := node_modules/.installed
 VENV_STAMP := $(VENV)/.installed
 MANIFEST := static/wheels/manifest.json
 
-.PHONY: all deps build test lint demo clean distclean chromium
+.PHONY: all deps build test lint demo bench clean distclean chromium
 
 all: build
 
@@ -50,6 +50,13 @@ lint: $(VENV_STAMP)
 # of which make passes on), replace the demo page's data-account-token / data-beacon-url.
 demo: build
 	$(VENV)/bin/python tools/serve.py --host 127.0.0.1 --port $(PORT)
+
+# The tag against Pyodide alone and Wootric's own snippet, side by side in headless Chromium (a
+# few minutes); prints the tables README.md's Performance section shows. ROUNDS=9 for steadier
+# medians. Raw figures go to bench/results/.
+ROUNDS ?= 5
+bench: build
+	$(VENV)/bin/python tools/bench.py --rounds $(ROUNDS)
 
 clean:
 	rm -rf static/pyodide static/wheels static/pyscript dist .pytest_cache .mypy_cache .ruff_cache test-results

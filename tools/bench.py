@@ -1,0 +1,363 @@
+"""Benchmark the tag against Pyodide alone and Wootric's own snippet, side by side in one run.
+
+Every scenario runs in headless Chromium over pages served on 127.0.0.1, several rounds each, in
+an order that turns from round to round so that noise hits all of them alike; the report gives
+medians and ratios measured in the same run.
+
+    A  floor     Pyodide alone: loadPyodide() on the main thread (bench/pages/floor.html)
+    B  first     a host page with the tag, first visit: a new browser context, empty caches
+    C  repeat    the same page visited again in B's context: warm HTTP cache, saved snapshot
+    D  snippet   the host page with Wootric's own JavaScript snippet instead: no Python at all
+    H  host      the host page alone, first and repeat visit: the baseline for `load` and TBT
+    latency      on C's page once ready: calls one after another, each timed until applied
+    burst        calls made before the runtime is ready: time from ready until all are applied
+
+Run ``make bench`` (or ``python tools/bench.py --rounds 5``). It prints Markdown tables and
+writes the raw figures to ``bench/results/`` as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from chromium import CHROMIUM, CHROMIUM_ARGS  # tools/ is on sys.path: this script is there
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from serve import STATIC_DIR, Config, start_in_thread
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = ROOT / "bench" / "pages"
+RESULTS = ROOT / "bench" / "results"
+# host.html with the marker replaced by each variant's head elements.
+VARIANTS = {"host": None, "tag": "variant-tag.html", "snippet": "variant-snippet.html"}
+VARIANTS_WITH_QUERY = {"burst": "variant-burst.html"}
+MARKER = "<!-- variant -->"
+TIMEOUT_MS = 120_000
+
+# Bytes that crossed the network for a page and its workers: Resource Timing's transferSize
+# (0 for a cache hit, headers only for a 304).
+PAGE_BYTES = """() => [...performance.getEntriesByType('navigation'),
+    ...performance.getEntriesByType('resource')]
+    .reduce((sum, entry) => sum + entry.transferSize, 0)"""
+WORKER_BYTES = """performance.getEntriesByType('resource')
+    .reduce((sum, entry) => sum + entry.transferSize, 0)"""
+# Calls one after another once ready, identify/track/page in turn; each timed from the call
+# until its promise resolves, which is once its settings and beacon command are applied.
+LATENCY = """async (count) => {
+    await analytics.ready();
+    const calls = [
+        (i) => analytics.identify('u-1', { email: 'ada@example.com', visits: i }),
+        (i) => analytics.track('Clicked', { i }),
+        (i) => analytics.page('Docs', { i }),
+    ];
+    const times = [];
+    for (let i = 0; i < count; i += 1) {
+        const start = performance.now();
+        await calls[i % 3](i);
+        times.push(performance.now() - start);
+    }
+    return times;
+}"""
+
+
+@dataclass(frozen=True)
+class Target:
+    """One of the issue's targets: a figure computed from the medians, and its limit."""
+
+    name: str
+    figure: Callable[[dict[str, float]], float]
+    limit: float
+    unit: str
+
+
+TARGETS = [
+    Target("repeat visit ready / floor ready", lambda m: m["C.ready"] / m["A.ready"], 0.25, "x"),
+    Target("first visit ready / floor ready", lambda m: m["B.ready"] / m["A.ready"], 1.25, "x"),
+    Target("first visit TBT - host page TBT", lambda m: m["B.tbt"] - m["H1.tbt"], 50, "ms"),
+    Target("repeat visit TBT - host page TBT", lambda m: m["C.tbt"] - m["H2.tbt"], 50, "ms"),
+    Target("call latency after ready, p50", lambda m: m["latency.p50"], 0.5, "ms"),
+    Target("call latency after ready, p99", lambda m: m["latency.p99"], 2, "ms"),
+    Target("pre-ready calls applied after ready", lambda m: m["burst.applied"], 1000, "ms"),
+    Target("pre-ready calls lost or out of order", lambda m: m["burst.wrong"], 0, ""),
+    Target("repeat visit bytes fetched", lambda m: m["C.bytes"] / 1000, 100, "KB"),
+    Target("first visit load / host page load", lambda m: m["B.load"] / m["H1.load"], 1.05, "x"),
+    Target("repeat visit load / host page load", lambda m: m["C.load"] / m["H2.load"], 1.05, "x"),
+]
+
+
+def write_pages(folder: Path) -> None:
+    """The benchmark pages, composed from bench/pages/, and an image for the host page."""
+    for source in PAGES.iterdir():
+        shutil.copy(source, folder / source.name)
+    host = (PAGES / "host.html").read_text()
+    for name, variant in {**VARIANTS, **VARIANTS_WITH_QUERY}.items():
+        head = (PAGES / variant).read_text().strip() if variant else ""
+        (folder / f"{name}.html").write_text(host.replace(MARKER, head))
+    (folder / "photo.png").write_bytes(photo(640, 360))
+
+
+def photo(width: int, height: int) -> bytes:
+    """A PNG with a photograph's size on the wire (noise defeats compression), made offline."""
+    noise = random.Random(7)
+    rows = bytearray()
+    for y in range(height):
+        rows.append(0)
+        for x in range(width):
+            grain = noise.randrange(24)
+            rows += bytes((x * 255 // width ^ grain, y * 255 // height ^ grain, 160 ^ grain))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(bytes(rows), 6))
+        + chunk(b"IEND", b"")
+    )
+
+
+class Visits:
+    """Runs the scenarios: each method makes its own pages and returns {figure: value}."""
+
+    def __init__(self, browser: Browser, base_url: str, calls: int) -> None:
+        self.browser = browser
+        self.base_url = base_url
+        self.calls = calls
+
+    def context(self) -> BrowserContext:
+        context = self.browser.new_context()
+        context.set_default_timeout(TIMEOUT_MS)
+        return context
+
+    def visit(
+        self, context: BrowserContext, page_name: str, *marks: str
+    ) -> tuple[Page, dict[str, float]]:
+        """Opens a page and waits for its load event and `marks`; returns the page and marks."""
+        page = context.new_page()
+        page.goto(self.base_url + "pages/" + page_name)
+        waits = ", ".join(f"bench.when({json.dumps(mark)})" for mark in ("load", *marks))
+        found = page.evaluate(f"Promise.all([{waits}]).then(() => bench.marks)")
+        return page, {name: float(time) for name, time in found.items()}
+
+    def figures(self, prefix: str, page: Page, found: dict[str, float]) -> dict[str, float]:
+        """A visit's figures, named `prefix.figure`: its marks, blocking time and bytes."""
+        transferred = float(page.evaluate(PAGE_BYTES))
+        transferred += sum(float(worker.evaluate(WORKER_BYTES)) for worker in page.workers)
+        figures = {
+            "load": found["load"],
+            "ready": found.get("ready"),
+            "first_run": found.get("first run"),
+            "tbt": float(page.evaluate("bench.tbt()")),
+            "bytes": transferred,
+        }
+        return {f"{prefix}.{name}": value for name, value in figures.items() if value is not None}
+
+    def floor(self) -> dict[str, float]:
+        context = self.context()
+        page, found = self.visit(context, "floor.html", "ready")
+        figures = self.figures("A", page, found)
+        context.close()
+        return figures
+
+    def host(self) -> dict[str, float]:
+        context = self.context()
+        figures: dict[str, float] = {}
+        for visit in ("H1", "H2"):
+            page, found = self.visit(context, "host.html")
+            figures |= self.figures(visit, page, found)
+            page.close()
+        context.close()
+        return figures
+
+    def snippet(self) -> dict[str, float]:
+        context = self.context()
+        page, found = self.visit(context, "snippet.html", "ready")
+        figures = self.figures("D", page, found)
+        context.close()
+        return figures
+
+    def tag(self) -> dict[str, Any]:
+        """B, then C, latency and burst in B's context."""
+        context = self.context()
+        figures: dict[str, Any] = {}
+        for visit in ("B", "C"):
+            page, found = self.visit(context, "tag.html", "ready", "first run")
+            [worker] = page.workers
+            figures[f"{visit}.boot"] = worker.evaluate("wootricWebBoot.boot")
+            # The next visit must find the snapshot this one saves, as a visitor's would.
+            figures[f"{visit}.saved"] = worker.evaluate("wootricWebBoot.saved")
+            figures |= self.figures(visit, page, found)
+            if visit == "C":
+                times = sorted(page.evaluate(LATENCY, self.calls))
+                figures["latency.p50"] = percentile(times, 50)
+                figures["latency.p99"] = percentile(times, 99)
+            page.close()
+        page, found = self.visit(
+            context, f"burst.html?calls={self.calls}", "runtime ready", "burst applied"
+        )
+        seen = page.evaluate(
+            "beaconSeen.filter(([, event]) => event === 'burst').map(([, , i]) => i)"
+        )
+        figures["burst.applied"] = found["burst applied"] - found["runtime ready"]
+        # Calls made after ready, or lost, doubled or out of order, spoil the measurement.
+        made_early = found["burst made"] < found["runtime ready"]
+        figures["burst.wrong"] = float(seen != list(range(self.calls)) or not made_early)
+        figures["burst.tbt"] = float(page.evaluate("bench.tbt()"))
+        context.close()
+        return figures
+
+
+def percentile(ordered: Sequence[float], rank: float) -> float:
+    """The nearest-rank percentile of an ordered sequence."""
+    index = max(0, min(len(ordered) - 1, round(rank / 100 * len(ordered) + 0.5) - 1))
+    return float(ordered[index])
+
+
+def medians(rounds: list[dict[str, Any]]) -> dict[str, float]:
+    keys = {key for figures in rounds for key, value in figures.items() if isinstance(value, float)}
+    return {key: statistics.median(figures[key] for figures in rounds) for key in sorted(keys)}
+
+
+def fmt(value: float, unit: str = "ms") -> str:
+    if unit == "bytes":
+        return f"{value / 1000:,.1f} KB" if value < 1_000_000 else f"{value / 1e6:,.2f} MB"
+    if unit == "ms":
+        return f"{value:,.0f} ms" if value >= 10 else f"{value:,.2f} ms"
+    return f"{value:.2f}"
+
+
+def report(m: dict[str, float], rounds: int, calls: int) -> str:
+    """The Markdown tables: every scenario's medians, then each target and whether it is met."""
+    rows = [
+        ("A", "floor: `loadPyodide()` on the main thread", "A"),
+        ("B", "tag, first visit (empty caches)", "B"),
+        ("C", "tag, repeat visit (warm cache, saved snapshot)", "C"),
+        ("D", "Wootric's JavaScript snippet, no Python", "D"),
+        ("H", "host page alone, first visit", "H1"),
+        ("H", "host page alone, repeat visit", "H2"),
+    ]
+    lines = [
+        f"Medians of {rounds} rounds; ratios are to the floor A measured in the same run.",
+        "",
+        "| | scenario | ready | ready / A | first `run` | TBT | `load` | bytes fetched |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for letter, name, key in rows:
+        ready = m.get(f"{key}.ready")
+        first_run = m.get(f"{key}.first_run")
+        lines.append(
+            f"| {letter} | {name} | {fmt(ready) if ready else '—'} | "
+            f"{fmt(ready / m['A.ready'], 'x') if ready else '—'} | "
+            f"{fmt(first_run) if first_run else '—'} | {fmt(m[f'{key}.tbt'])} | "
+            f"{fmt(m[f'{key}.load'])} | {fmt(m[f'{key}.bytes'], 'bytes')} |"
+        )
+    burst = "in order, none lost" if m["burst.wrong"] == 0 else "SOME LOST, LATE OR OUT OF ORDER"
+    lines += [
+        "",
+        f"Calls after ready, one after another ({calls:,}, identify/track/page): "
+        f"p50 {fmt(m['latency.p50'])}, p99 {fmt(m['latency.p99'])}. "
+        f"{calls:,} calls made before ready: all applied {fmt(m['burst.applied'])} after ready "
+        f"({burst}; TBT {fmt(m['burst.tbt'])}).",
+        "",
+        "| target | measured | limit | met |",
+        "| --- | --- | --- | --- |",
+    ]
+    for target in TARGETS:
+        value = target.figure(m)
+        shown = f"{value:,.2f}" if target.unit in ("x", "ms", "") else f"{value:,.1f}"
+        lines.append(
+            f"| {target.name} | {shown} {target.unit} | {target.limit:g} {target.unit} | "
+            f"{'yes' if value <= target.limit else '**no**'} |"
+        )
+    return "\n".join(lines)
+
+
+def chromium_version() -> str:
+    result = subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True, check=False)
+    return result.stdout.strip()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--calls", type=int, default=10_000, help="calls for latency and burst")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    manifest = json.loads((STATIC_DIR / "wheels" / "manifest.json").read_text())
+    if "snapshot" not in manifest:
+        raise SystemExit("static/ is not built with a prebuilt snapshot: run `make build` first.")
+
+    with tempfile.TemporaryDirectory() as folder:
+        write_pages(Path(folder))
+        server, base_url = start_in_thread("127.0.0.1", 0, Config(pages_dir=Path(folder)))
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                visits = Visits(browser, base_url, args.calls)
+                scenarios = [visits.floor, visits.tag, visits.snippet, visits.host]
+                # Warms the server's compressed copies and the disk, which no round should pay.
+                visits.tag()
+                visits.floor()
+                rounds: list[dict[str, Any]] = []
+                for number in range(args.rounds):
+                    figures: dict[str, Any] = {}
+                    turn = number % len(scenarios)
+                    for scenario in scenarios[turn:] + scenarios[:turn]:
+                        print(f"round {number + 1}: {scenario.__name__}", file=sys.stderr)
+                        figures |= scenario()
+                    rounds.append(figures)
+                    print(
+                        f"round {number + 1}/{args.rounds}: ready A {figures['A.ready']:.0f} ms, "
+                        f"B {figures['B.ready']:.0f} ms ({figures['B.boot']}), "
+                        f"C {figures['C.ready']:.0f} ms ({figures['C.boot']})",
+                        file=sys.stderr,
+                    )
+                browser.close()
+        finally:
+            server.shutdown()
+            server.server_close()
+
+    m = medians(rounds)
+    table = report(m, args.rounds, args.calls)
+    print(table)
+    args.out.mkdir(parents=True, exist_ok=True)
+    result = {
+        "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "chromium": chromium_version(),
+        "machine": {"cpus": len(os.sched_getaffinity(0)), "platform": platform.platform()},
+        "manifest": manifest,
+        "rounds": rounds,
+        "medians": m,
+        "targets": {
+            t.name: {"measured": t.figure(m), "limit": t.limit, "met": t.figure(m) <= t.limit}
+            for t in TARGETS
+        },
+        "table": table,
+    }
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for name in (f"bench-{stamp}.json", "latest.json"):
+        (args.out / name).write_text(json.dumps(result, indent=2) + "\n")
+    print(f"\nraw figures: {args.out / f'bench-{stamp}.json'}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
