@@ -27,9 +27,13 @@ const SNAPSHOT_MAGIC = 0x57575330 + SNAPSHOT_FORMAT; // "WWS1"
 // Half of a booted interpreter's memory is zero pages; leaving them out halves what must be
 // inflated on every restore.
 const PAGE_SIZE = 4096;
+// A booted interpreter's memory is about 31 MB: a header claiming far more is damaged.
+const MAX_SNAPSHOT_BYTES = 512 * 1024 * 1024;
 // Saving waits for this long without a message, then compresses in slices this large, so that a
 // call arriving meanwhile waits for one slice at most.
 const QUIET_MS = 1000;
+// Unpacking a snapshot pauses this often, so that Pyodide's own start-up goes on meanwhile.
+const SLICE_MS = 4;
 const SLICE_BYTES = 256 * 1024;
 
 let protocol = null; // wootric_web.protocol, once booted
@@ -67,7 +71,14 @@ async function fetchOk(url) {
   return response;
 }
 
-const nextTask = () => new Promise((resolve) => setTimeout(resolve));
+// Lets the tasks waiting meanwhile (messages, fetches, Pyodide's start-up) run: a message to
+// itself, since nested timers are held back to 4 ms each.
+function yieldToTasks() {
+  const channel = new MessageChannel();
+  const yielded = new Promise((resolve) => (channel.port1.onmessage = resolve));
+  channel.port2.postMessage(null);
+  return yielded;
+}
 
 // ---------------------------------------------------------------------------------------------
 // What to boot: the runtime, our wheel and its hash.
@@ -185,39 +196,67 @@ function pack(memory) {
   return packed.subarray(0, at);
 }
 
-/** The memory that pack() packed; throws on anything that is not exactly that. */
-function unpack(packed) {
-  const view = new DataView(packed.buffer, packed.byteOffset, packed.byteLength);
-  if (packed.length < 8 || view.getUint32(0) !== SNAPSHOT_MAGIC) {
+/**
+ * Unpacks a gzip stream of pack()'s output into memory as it inflates. Resolves, once the header
+ * is read, to {memory, filled}: `memory` has the snapshot's length at once, so that Pyodide can
+ * size its heap and start while the rest inflates, and its content once `filled` resolves. A
+ * stream found damaged later still resolves `filled`, with Pyodide's own header zeroed so that
+ * Pyodide refuses the snapshot rather than restore damaged memory.
+ */
+async function unpacking(body) {
+  const reader = body.pipeThrough(new DecompressionStream("gzip")).getReader();
+  let chunk = new Uint8Array(0); // inflated and not used yet
+  const readAtLeast = async (size) => {
+    while (chunk.length < size) {
+      const { done, value } = await reader.read();
+      if (done) throw new Error("a snapshot's header is cut short");
+      const joined = new Uint8Array(chunk.length + value.length);
+      joined.set(chunk);
+      joined.set(value, chunk.length);
+      chunk = joined;
+    }
+  };
+  await readAtLeast(8);
+  const view = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  const length = view.getUint32(4, true);
+  if (view.getUint32(0) !== SNAPSHOT_MAGIC || length > MAX_SNAPSHOT_BYTES) {
     throw new Error("not a wootric-web snapshot");
   }
-  const length = view.getUint32(4, true);
   const pages = Math.ceil(length / PAGE_SIZE);
   const headerSize = 8 + Math.ceil(pages / 8);
+  await readAtLeast(headerSize);
   const kept = [];
-  for (let page = 0; page < pages && headerSize <= packed.length; page += 1) {
-    if (packed[8 + (page >> 3)] & (1 << (page & 7))) kept.push(page);
-  }
-  // Checked before anything is allocated: a damaged length must not ask for gigabytes.
-  const lastSize = length - (pages - 1) * PAGE_SIZE;
-  const size = kept.length * PAGE_SIZE - (kept.at(-1) === pages - 1 ? PAGE_SIZE - lastSize : 0);
-  if (headerSize > packed.length || headerSize + size !== packed.length) {
-    throw new Error("a snapshot's size does not match its header");
+  for (let page = 0; page < pages; page += 1) {
+    if (chunk[8 + (page >> 3)] & (1 << (page & 7))) kept.push(page);
   }
   const memory = new Uint8Array(length);
-  let at = headerSize;
-  for (const page of kept) {
-    const bytes = packed.subarray(at, at + Math.min(PAGE_SIZE, length - page * PAGE_SIZE));
-    memory.set(bytes, page * PAGE_SIZE);
-    at += bytes.length;
-  }
-  return memory;
-}
-
-/** The memory in a gzip stream of pack()'s output. */
-async function inflate(body) {
-  const stream = body.pipeThrough(new DecompressionStream("gzip"));
-  return unpack(new Uint8Array(await new Response(stream).arrayBuffer()));
+  const fill = async () => {
+    let page = 0; // index into `kept`
+    let at = 0; // bytes of that page written
+    let sliceStart = performance.now();
+    for (let rest = chunk.subarray(headerSize); ; ) {
+      while (rest.length) {
+        if (page === kept.length) throw new Error("a snapshot has bytes left over");
+        const start = kept[page] * PAGE_SIZE;
+        const size = Math.min(PAGE_SIZE, length - start);
+        const taken = Math.min(size - at, rest.length);
+        memory.set(rest.subarray(0, taken), start + at);
+        rest = rest.subarray(taken);
+        at += taken;
+        if (at === size) [page, at] = [page + 1, 0];
+      }
+      if (performance.now() - sliceStart > SLICE_MS) {
+        await yieldToTasks();
+        sliceStart = performance.now();
+      }
+      const { done, value } = await reader.read();
+      if (done) break;
+      rest = value;
+    }
+    if (page !== kept.length) throw new Error("a snapshot is cut short");
+  };
+  const filled = fill().catch(() => memory.fill(0, 0, 4)); // Pyodide's magic number
+  return { memory, filled };
 }
 
 /** gzip of pack(memory), in slices, letting calls that arrive meanwhile be answered first. */
@@ -228,27 +267,27 @@ async function deflate(memory) {
   const writer = gzip.writable.getWriter();
   for (let at = 0; at < packed.length; at += SLICE_BYTES) {
     await writer.write(packed.subarray(at, at + SLICE_BYTES));
-    await nextTask();
+    await yieldToTasks();
   }
   await writer.close();
   return compressed;
 }
 
 /**
- * A snapshot's memory, inflating already; loadPyodide awaits it only once its own first stages
- * are done, and meets any failure then, so none may count as unhandled meanwhile.
+ * A snapshot being unpacked (see unpacking()); loadPyodide meets any failure once it needs the
+ * memory, so none may count as unhandled meanwhile.
  */
-function inflating(body) {
-  const memory = body.then(inflate);
-  memory.catch(() => {});
-  return memory;
+function unpacked(body) {
+  const snapshot = body.then(unpacking);
+  snapshot.catch(() => {});
+  return snapshot;
 }
 
-/** The saved snapshot for this key, {memory: a promise}, or null. */
+/** The saved snapshot for this key, {snapshot: a promise of unpacking()'s}, or null. */
 async function findSaved(store, key) {
   try {
     const response = await store?.match(key);
-    return response ? { memory: inflating(Promise.resolve(response.body)) } : null;
+    return response ? { snapshot: unpacked(Promise.resolve(response.body)) } : null;
   } catch {
     return null;
   }
@@ -256,7 +295,7 @@ async function findSaved(store, key) {
 
 /**
  * The snapshot `make build` made for exactly this runtime and wheel, or null:
- * {memory, gzip}, both promises, both read from one download.
+ * {snapshot, gzip}, both promises, both read from one download.
  */
 function findPrebuilt(wheel, pyodideVersion) {
   const { manifest, manifestUrl, sha256 } = wheel;
@@ -265,8 +304,8 @@ function findPrebuilt(wheel, pyodideVersion) {
   }
   const copies = fetchOk(new URL(manifest.snapshot, manifestUrl)).then((ok) => [ok, ok.clone()]);
   const gzip = copies.then(([, copy]) => copy.blob());
-  gzip.catch(() => {}); // the restore meets the same failure through `memory`
-  return { memory: inflating(copies.then(([ok]) => ok.body)), gzip };
+  gzip.catch(() => {}); // the restore meets the same failure through `snapshot`
+  return { snapshot: unpacked(copies.then(([ok]) => ok.body)), gzip };
 }
 
 async function forget(store, key) {
@@ -308,8 +347,16 @@ async function installWheel(pyodide, wheel) {
   return sha256Hex(bytes);
 }
 
-async function restore(loadPyodide, pyodideUrl, snapshot) {
-  const pyodide = await loadPyodide({ indexURL: pyodideUrl, _loadSnapshot: snapshot.memory });
+async function restore(loadPyodide, pyodideUrl, { snapshot }) {
+  const memory = snapshot.then((unpacking) => unpacking.memory);
+  memory.catch(() => {}); // loadPyodide meets it once it needs the memory
+  const pyodide = await loadPyodide({
+    indexURL: pyodideUrl,
+    _loadSnapshot: memory,
+    // Pyodide waits for this before it restores the memory, and only then: compiling the
+    // runtime and unpacking the snapshot go on side by side.
+    fsInit: () => snapshot.then(({ filled }) => filled),
+  });
   // Every visitor's interpreter starts from the same memory: give `random` (if anything has
   // imported it) a seed of its own rather than the snapshot's.
   pyodide.runPython("import sys\nif 'random' in sys.modules: sys.modules['random'].seed()");

@@ -143,7 +143,15 @@ def test_a_repeat_visit_boots_from_the_saved_snapshot_and_handles_calls(
                     .pipeThrough(new CompressionStream('gzip'));
                 await cache.put(key, new Response(gzip));
             }})""",
-            id="cut short",
+            id="a header and nothing more",
+        ),
+        pytest.param(
+            f"""caches.open('{CACHE}').then(async cache => {{
+                const [key] = await cache.keys();
+                const bytes = await (await cache.match(key)).arrayBuffer();
+                await cache.put(key, new Response(bytes.slice(0, bytes.byteLength / 2)));
+            }})""",
+            id="cut in half",
         ),
         pytest.param(OTHER_BUILD, id="another Pyodide build"),
     ],
