@@ -28,18 +28,9 @@ from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, 
 
 # The repository root, for tools/ (pytest puts only this folder on sys.path).
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tools.chromium import CHROMIUM, CHROMIUM_ARGS
 from tools.serve import PAGES_DIR, Config, Server, start_in_thread
 
-CHROMIUM = "/usr/bin/chromium"
-# Quiet on a closed network: no update checks, sync, QUIC probes or GPU process.
-CHROMIUM_ARGS = [
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-gpu",
-]
 HERE = Path(__file__).resolve().parent
 # The offline stand-in for Wootric's beacon, for tests that answer a beacon request themselves.
 PREVIEW_BEACON = HERE.parents[1] / "static" / "preview-beacon.js"
