@@ -123,6 +123,16 @@ def write_pages(folder: Path) -> None:
     (folder / "photo.png").write_bytes(photo(640, 360))
 
 
+def write_static_without_snapshot(folder: Path) -> None:
+    """static/ as built, but with a manifest that names no prebuilt snapshot (links, not copies)."""
+    shutil.copytree(STATIC_DIR, folder, copy_function=os.link)
+    manifest = folder / "wheels" / "manifest.json"
+    named = json.loads(manifest.read_text())
+    del named["snapshot"]
+    manifest.unlink()  # a link to the real one: replaced, not written through
+    manifest.write_text(json.dumps(named, indent=2) + "\n")
+
+
 def photo(width: int, height: int) -> bytes:
     """A PNG with a photograph's size on the wire (noise defeats compression), made offline."""
     noise = random.Random(7)
@@ -149,9 +159,11 @@ def photo(width: int, height: int) -> bytes:
 class Visits:
     """Runs the scenarios: each method makes its own pages and returns {figure: value}."""
 
-    def __init__(self, playwright: Playwright, base_url: str, calls: int, incognito: bool) -> None:
+    def __init__(
+        self, playwright: Playwright, base_urls: tuple[str, str], calls: int, incognito: bool
+    ) -> None:
         self.playwright = playwright
-        self.base_url = base_url
+        self.base_url, self.plain_base_url = base_urls
         self.calls = calls
         self.browser = (
             playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -178,11 +190,11 @@ class Visits:
                 context.close()
 
     def visit(
-        self, context: BrowserContext, page_name: str, *marks: str
+        self, context: BrowserContext, page_name: str, *marks: str, base_url: str = ""
     ) -> tuple[Page, dict[str, float]]:
         """Opens a page and waits for its load event and `marks`; returns the page and marks."""
         page = context.new_page()
-        page.goto(self.base_url + "pages/" + page_name)
+        page.goto((base_url or self.base_url) + "pages/" + page_name)
         waits = ", ".join(f"bench.when({json.dumps(mark)})" for mark in ("load", *marks))
         found = page.evaluate(f"Promise.all([{waits}]).then(() => bench.marks)")
         return page, {name: float(time) for name, time in found.items()}
@@ -234,22 +246,27 @@ class Visits:
             page, found = self.visit(context, "snippet.html", "ready")
             return self.figures("D", page, found)
 
+    def tag_visits(self, context: BrowserContext, base_url: str, names: str) -> dict[str, Any]:
+        """Visits of the tag's page, one per letter of `names`, each waiting for the snapshot it
+        saves (as a visitor's next visit would find it)."""
+        figures: dict[str, Any] = {}
+        for name in names:
+            page, found = self.visit(context, "tag.html", "ready", "first run", base_url=base_url)
+            [worker] = page.workers
+            figures[f"{name}.boot"] = worker.evaluate("wootricWebBoot.boot")
+            figures[f"{name}.saved"] = worker.evaluate("wootricWebBoot.saved")
+            figures |= self.figures(name, page, found)
+            if name == "C":
+                times = sorted(page.evaluate(LATENCY, self.calls))
+                figures["latency.p50"] = percentile(times, 50)
+                figures["latency.p99"] = percentile(times, 99)
+            page.close()
+        return figures
+
     def tag(self) -> dict[str, Any]:
         """B, then C, latency and burst in B's browser."""
-        figures: dict[str, Any] = {}
         with self.context() as context:
-            for visit in ("B", "C"):
-                page, found = self.visit(context, "tag.html", "ready", "first run")
-                [worker] = page.workers
-                figures[f"{visit}.boot"] = worker.evaluate("wootricWebBoot.boot")
-                # The next visit must find the snapshot this one saves, as a visitor's would.
-                figures[f"{visit}.saved"] = worker.evaluate("wootricWebBoot.saved")
-                figures |= self.figures(visit, page, found)
-                if visit == "C":
-                    times = sorted(page.evaluate(LATENCY, self.calls))
-                    figures["latency.p50"] = percentile(times, 50)
-                    figures["latency.p99"] = percentile(times, 99)
-                page.close()
+            figures = self.tag_visits(context, self.base_url, "BC")
             page, found = self.visit(
                 context, f"burst.html?calls={self.calls}", "runtime ready", "burst applied"
             )
@@ -262,6 +279,11 @@ class Visits:
             figures["burst.wrong"] = float(seen != list(range(self.calls)) or not made_early)
             figures["burst.tbt"] = float(page.evaluate("bench.tbt()"))
         return figures
+
+    def plain(self) -> dict[str, Any]:
+        """E and F: B and C again, from a server whose manifest names no prebuilt snapshot."""
+        with self.context() as context:
+            return self.tag_visits(context, self.plain_base_url, "EF")
 
 
 def percentile(ordered: Sequence[float], rank: float) -> float:
@@ -290,6 +312,8 @@ def report(m: dict[str, float], rounds: int, calls: int, incognito: bool) -> str
         ("B", "tag, first visit (empty caches)", "B"),
         ("C", "tag, repeat visit (warm cache, saved snapshot)", "C"),
         ("D", "Wootric's JavaScript snippet, no Python", "D"),
+        ("E", "tag, first visit, no prebuilt snapshot (plain boot)", "E"),
+        ("F", "tag, repeat visit after E (snapshot made in the browser)", "F"),
         ("H", "host page alone, first visit", "H1"),
         ("H", "host page alone, repeat visit", "H2"),
     ]
@@ -353,14 +377,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         raise SystemExit("static/ is not built with a prebuilt snapshot: run `make build` first.")
 
     with tempfile.TemporaryDirectory() as folder:
-        write_pages(Path(folder))
-        server, base_url = start_in_thread("127.0.0.1", 0, Config(pages_dir=Path(folder)))
+        pages, plain_static = Path(folder) / "pages", Path(folder) / "static"
+        pages.mkdir()
+        write_pages(pages)
+        write_static_without_snapshot(plain_static)
+        server, base_url = start_in_thread("127.0.0.1", 0, Config(pages_dir=pages))
+        plain_config = Config(pages_dir=pages, static_dir=plain_static)
+        plain_server, plain_base_url = start_in_thread("127.0.0.1", 0, plain_config)
         try:
             with sync_playwright() as playwright:
-                visits = Visits(playwright, base_url, args.calls, args.incognito)
-                scenarios = [visits.floor, visits.tag, visits.snippet, visits.host]
+                urls = (base_url, plain_base_url)
+                visits = Visits(playwright, urls, args.calls, args.incognito)
+                scenarios = [visits.floor, visits.tag, visits.snippet, visits.host, visits.plain]
                 # Warms the server's compressed copies and the disk, which no round should pay.
                 visits.tag()
+                visits.plain()
                 visits.floor()
                 rounds: list[dict[str, Any]] = []
                 for number in range(args.rounds):
@@ -372,12 +403,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                     print(
                         f"round {number + 1}/{args.rounds}: ready A {figures['A.ready']:.0f} ms, "
                         f"B {figures['B.ready']:.0f} ms ({figures['B.boot']}), "
-                        f"C {figures['C.ready']:.0f} ms ({figures['C.boot']})",
+                        f"C {figures['C.ready']:.0f} ms ({figures['C.boot']}), "
+                        f"E {figures['E.ready']:.0f} ms ({figures['E.boot']})",
                         file=sys.stderr,
                     )
         finally:
-            server.shutdown()
-            server.server_close()
+            for each in (server, plain_server):
+                each.shutdown()
+                each.server_close()
 
     m = medians(rounds)
     table = report(m, args.rounds, args.calls, args.incognito)
