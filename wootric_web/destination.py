@@ -8,7 +8,7 @@ session's business (:mod:`wootric_web.session`).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from .dates import created_at_seconds
 from .page_context import PageContext, page_defaults
@@ -120,13 +120,7 @@ def identify_settings(
     if created_at is not None and created_key is not None:
         settings["created_at"] = created_at
         omit.add(created_key)
-    email, email_key = email_in(traits, warn)
-    if email_key is not None:
-        omit.add(email_key)
-    elif looks_like_email(user_id):
-        email = user_id
-    if email:
-        settings["email"] = email
+    settings.update(_email_setting((), traits, user_id, omit, warn))
     settings["event_name"] = None
     settings["properties"] = wootric_properties(traits, omit, warn, strict=strict)
     return settings
@@ -144,21 +138,33 @@ def track_settings(
     """The settings a ``track`` writes; ``created_at`` is never touched by a track."""
     settings: dict[str, JsonValue] = _language(properties, warn)
     omit: set[str] = set()
-    email: str | None = None
-    for traits in (options.get("traits"), _get(options.get("context"), "traits")):
-        if isinstance(traits, Mapping) and email is None:
-            email, _ = email_in(traits, warn)
-    if email is None:
-        email, email_key = email_in(properties, warn)
-        if email_key is not None:
-            omit.add(email_key)
-    if email is None and looks_like_email(user_id):
-        email = user_id
-    if email:
-        settings["email"] = email
+    context_traits = (options.get("traits"), _get(options.get("context"), "traits"))
+    settings.update(_email_setting(context_traits, properties, user_id, omit, warn))
     settings["event_name"] = event
     settings["properties"] = wootric_properties(properties, omit, warn, strict=strict)
     return settings
+
+
+def _email_setting(
+    preferred: Iterable[Value],
+    own: Mapping[str, Value],
+    user_id: str | None,
+    omit: set[str],
+    warn: Warn,
+) -> dict[str, JsonValue]:
+    """``email`` from the first of: the ``preferred`` trait objects, the call's ``own`` traits or
+    properties (whose key is then added to ``omit``), an email-looking user id; else nothing."""
+    for traits in preferred:
+        if isinstance(traits, Mapping):
+            email, _ = email_in(traits, warn)
+            if email:
+                return {"email": email}
+    email, key = email_in(own, warn)
+    if key is not None:
+        omit.add(key)
+    elif looks_like_email(user_id):
+        email = user_id
+    return {"email": email} if email else {}
 
 
 def _get(value: Value, key: str) -> Value:
