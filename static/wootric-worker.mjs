@@ -32,6 +32,8 @@ const MAX_SNAPSHOT_BYTES = 512 * 1024 * 1024;
 // Saving waits for this long without a message, then compresses in slices this large, so that a
 // call arriving meanwhile waits for one slice at most.
 const QUIET_MS = 1000;
+// A page that never goes quiet still gets its snapshot, made between its calls.
+const QUIET_MAX_MS = 10_000;
 // Unpacking a snapshot pauses this often, so that Pyodide's own start-up goes on meanwhile.
 const SLICE_MS = 4;
 const SLICE_BYTES = 256 * 1024;
@@ -325,10 +327,11 @@ async function keep(store, key, gzip) {
   }
 }
 
-/** Resolves once no message has arrived for QUIET_MS. */
+/** Resolves once no message has arrived for QUIET_MS, or after QUIET_MAX_MS in any case. */
 async function quiet() {
+  const giveUpAt = performance.now() + QUIET_MAX_MS;
   for (;;) {
-    const left = lastMessageAt + QUIET_MS - performance.now();
+    const left = Math.min(lastMessageAt + QUIET_MS, giveUpAt) - performance.now();
     if (left <= 0) return;
     await new Promise((resolve) => setTimeout(resolve, left));
   }
