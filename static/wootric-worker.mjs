@@ -29,13 +29,13 @@ const SNAPSHOT_MAGIC = 0x57575330 + SNAPSHOT_FORMAT; // "WWS1"
 const PAGE_SIZE = 4096;
 // A booted interpreter's memory is about 31 MB: a header claiming far more is damaged.
 const MAX_SNAPSHOT_BYTES = 512 * 1024 * 1024;
-// Saving waits for this long without a message, then compresses in slices this large, so that a
-// call arriving meanwhile waits for one slice at most.
-const QUIET_MS = 1000;
-// A page that never goes quiet still gets its snapshot, made between its calls.
-const QUIET_MAX_MS = 10_000;
 // Unpacking a snapshot pauses this often, so that Pyodide's own start-up goes on meanwhile.
 const SLICE_MS = 4;
+// Saving waits for this long without a message (and this long at most: a page that never goes
+// quiet still gets its snapshot), then compresses in slices this large, so that a call arriving
+// meanwhile waits for one slice at most.
+const QUIET_MS = 1000;
+const QUIET_MAX_MS = 10_000;
 const SLICE_BYTES = 256 * 1024;
 
 let protocol = null; // wootric_web.protocol, once booted
