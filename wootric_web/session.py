@@ -103,7 +103,6 @@ class Session:
         self.identity = identities.load_identity(
             stored_local, stored_cookie or {}, self._warn, new_id
         )
-        self._initial = self.identity.changed(identities.Identity(anonymous_id=""))
 
     @property
     def beacon_state(self) -> Beacon:
@@ -138,7 +137,9 @@ class Session:
                     "loaded, so no survey can show.",
                 )
             )
-        mirror, effects = _split_mirror([*setup, *self._initial])
+        # Everything loaded is written back: ids the classic library JSON-quoted come out raw.
+        stored = self.identity.changed(identities.Identity(anonymous_id=""))
+        mirror, effects = _split_mirror([*setup, *stored])
         if self._consented:
             effects = self._apply(effects, gated=False)
         else:
@@ -238,9 +239,9 @@ class Session:
     def _page_changes(
         self, method: str, args: Sequence[object], context: PageContext
     ) -> list[Change]:
-        handler = getattr(self, f"_on_{method}", None)
         if method in IGNORED_METHODS:
             return []
+        handler = getattr(self, f"_on_{method}", None)
         if handler is None:
             self._warn("method-unknown", "A call to an unknown analytics method was ignored.")
             return []
