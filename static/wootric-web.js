@@ -3,41 +3,35 @@
  *
  *   <script async src="/static/wootric-web.js" data-account-token="NPS-01fe3cbc"></script>
  *
- * Defines `window.analytics` (Segment-style identify/track/page/group) at once. Every call is
- * encoded as a JSON message and handed, in call order, to the Python core (`wootric_web.protocol`)
- * running in Pyodide, in a module worker by default or on the main thread with
- * `data-mode="main"`. Python answers with a list of plain changes, which `applyChanges` below
- * makes to the page: `window.wootricSettings`, the Wootric beacon, identity storage, promises.
+ * The page waits for this file before its `load` event, so it is kept small and does little:
+ * it defines `window.analytics` at once and keeps every call, in call order, with the page
+ * context of the moment it was made. Once the page has loaded, it adds the executor beside it
+ * (wootric-web-executor.js), which starts Python, replays those calls and applies Python's
+ * answers to the page; from then on every call goes straight to the executor.
  *
- * This file decides nothing about behaviour; see docs/architecture.md for the wire protocol.
  * It runs on other people's pages: it defines only `window.analytics` and never throws into them.
  */
 (() => {
   'use strict';
 
   const PREFIX = '[wootric-web] ';
-  const DEFAULT_BEACON_URL = 'https://cdn.wootric.com/wootric-sdk.js';
-  const DEFAULT_BEACON_TIMEOUT_MS = 10000;
   const MARK = '__wootricWeb';
-  // Twice the core's own limits (wootric_web/values.py): the core decides what is kept and warns
-  // about it; these only bound the work an enormous argument can cost the page's thread.
-  const ENCODE_MAX_DEPTH = 64;
-  const ENCODE_MAX_VALUES = 20000;
-  const ENCODE_MAX_CHARACTERS = 2000000;
-  // Where the core keeps the visitor's consent choice ("granted" or "revoked").
-  const CONSENT_KEY = 'wootric_web_consent';
-  // What the core reads from storage at start-up: analytics.js's identity keys, and the choice.
-  const STORED_KEYS = {
-    local: ['ajs_anonymous_id', 'ajs_user_id', 'ajs_user_traits', 'ajs_group_id',
-      'ajs_group_properties', CONSENT_KEY],
-    cookie: ['ajs_anonymous_id', 'ajs_user_id', 'ajs_group_id'],
-  };
-  // Methods that Python handles: each becomes a `call` message.
+  // What the executor expects to find handed over; bumped when that changes, so that a tag and
+  // an executor cached from different releases refuse each other rather than misbehave.
+  const HANDOFF_VERSION = 1;
+  // Methods that Python handles: each is called with the page context of its moment.
   const CALL_METHODS = ['identify', 'track', 'page', 'group', 'alias', 'screen', 'reset',
     'setAnonymousId'];
   // The rest of the Segment snippet's stubs: accepted so snippet code keeps working, no effect.
   const NO_OP_METHODS = ['trackSubmit', 'trackClick', 'trackLink', 'trackForm', 'pageview',
     'addSourceMiddleware', 'addIntegrationMiddleware', 'addDestinationMiddleware', 'register'];
+  const CHAINED_METHODS = ['on', 'once', 'off', 'debug']; // these return analytics itself
+  // What analytics.user() reads before Python has said anything: analytics.js's identity keys.
+  const STORED_KEYS = {
+    local: ['ajs_anonymous_id', 'ajs_user_id', 'ajs_user_traits', 'ajs_group_id',
+      'ajs_group_properties', 'wootric_web_consent'],
+    cookie: ['ajs_anonymous_id', 'ajs_user_id', 'ajs_group_id'],
+  };
 
   const previous = window.analytics;
   if (previous && previous[MARK]) {
@@ -50,207 +44,9 @@
       'wootric-web leaves it alone and does nothing.');
     return;
   }
-
-  // ---------------------------------------------------------------------------------------------
-  // Configuration, from the script tag's attributes.
-
+  // Only readable while this file runs, so it is taken now.
   const script = document.currentScript ||
     document.querySelector('script[src*="wootric-web"][data-account-token]');
-  const attr = (name) => (script ? script.getAttribute(name) : null);
-  // A boolean attribute: on when present (`data-debug`, `data-debug=""`), unless "false".
-  const flag = (name) => attr(name) !== null && attr(name) !== 'false';
-  let debug = flag('data-debug');
-  let config = null; // readConfig(), once start-up has read it
-
-  /** The tag's options; throws an error with a `code` and a sentence saying what to change. */
-  function readConfig() {
-    const refuse = (code, message) => Object.assign(new Error(message), { code });
-    const loaderUrl = new URL(script && script.src ? script.src : 'wootric-web.js',
-      document.baseURI);
-    // Values written by the page resolve against the page; defaults sit beside this file.
-    const pageUrl = (name) => {
-      try {
-        return new URL(attr(name), document.baseURI).href;
-      } catch {
-        throw refuse('config-url', `${name}="${attr(name)}" is not a URL; give a URL or a path.`);
-      }
-    };
-    const asDirectory = (url) => (url.endsWith('/') ? url : url + '/');
-    const timeout = Number(attr('data-beacon-timeout'));
-    const config = {
-      loaderUrl,
-      accountToken: attr('data-account-token'),
-      beaconUrl: attr('data-beacon-url') ? pageUrl('data-beacon-url') : DEFAULT_BEACON_URL,
-      beaconTimeoutMs: timeout > 0 ? timeout : DEFAULT_BEACON_TIMEOUT_MS,
-      pyodideUrl: asDirectory(attr('data-pyodide-url') ? pageUrl('data-pyodide-url')
-        : new URL('pyodide/', loaderUrl).href),
-      // `make build` writes a manifest naming micropip's wheel and ours; data-wheel-url may name
-      // another manifest (`….json`) or our wheel itself (micropip's then still comes from the
-      // default manifest).
-      manifestUrl: new URL('wheels/manifest.json', loaderUrl).href,
-      wheelUrl: null,
-      mode: attr('data-mode') || 'worker',
-    };
-    if (attr('data-wheel-url')) {
-      const url = pageUrl('data-wheel-url');
-      if (new URL(url).pathname.endsWith('.json')) config.manifestUrl = url;
-      else config.wheelUrl = url;
-    }
-    if (!config.accountToken) {
-      throw refuse('config-account-token', 'The script tag has no data-account-token attribute; ' +
-        'add data-account-token="NPS-…" with your Wootric account token.');
-    }
-    if (config.mode !== 'worker' && config.mode !== 'main') {
-      throw refuse('config-mode',
-        `data-mode="${config.mode}" is not a mode; use "worker" (the default) or "main".`);
-    }
-    // The beacon runs with all of the page's rights, so it comes over https or from the page's
-    // own server unless the page explicitly accepts the risk.
-    const beacon = new URL(config.beaconUrl);
-    if (beacon.protocol !== 'https:' && beacon.origin !== location.origin &&
-      attr('data-allow-insecure-beacon') === null) {
-      throw refuse('config-beacon-url', `data-beacon-url="${attr('data-beacon-url')}" is ` +
-        "neither https: nor on this page's server; use an https: URL, or add " +
-        'data-allow-insecure-beacon to load it anyway.');
-    }
-    return config;
-  }
-
-  const log = (...args) => {
-    if (debug) console.debug(PREFIX.trim(), ...args);
-  };
-
-  // ---------------------------------------------------------------------------------------------
-  // Encoding call arguments: JSON plus two markers, never throwing.
-
-  const FUNCTION_MARKER = { $wootric: 'function' };
-  const typeTag = (value) => Object.prototype.toString.call(value);
-  // What JSON cannot carry, so the core never sees it: said here, never naming the data.
-  const ENCODE_NOTES = {
-    cyclic: 'a value that contains itself was left out',
-    unreadable: 'a value that threw when read was left out',
-    'not-finite': 'NaN and Infinity became null',
-    unsupported: 'DOM nodes, window and other objects that are not plain were left out',
-  };
-
-  /**
-   * A JSON-safe copy of `value`: what JSON.stringify would keep, with Dates marked, within the
-   * budget in `context`. Never throws: a part that cannot be read (a throwing getter or toJSON, a
-   * hostile Proxy) is left out, and noted in `context.notes`.
-   */
-  function encode(value, depth, context) {
-    try {
-      return encodeValue(value, depth, context);
-    } catch {
-      context.notes.add('unreadable');
-      return undefined;
-    }
-  }
-
-  function encodeValue(value, depth, context) {
-    context.values -= 1;
-    if (context.values < 0) return undefined;
-    switch (typeof value) {
-      case 'string': {
-        const text = value.slice(0, Math.max(context.characters, 0));
-        context.characters -= text.length;
-        return text;
-      }
-      case 'boolean':
-        return value;
-      case 'number':
-        if (!Number.isFinite(value)) context.notes.add('not-finite');
-        return Number.isFinite(value) ? value : null;
-      case 'bigint':
-        return value.toString();
-      case 'undefined':
-      case 'symbol':
-      case 'function': // top-level functions are marked by encodeArgs; nested ones vanish as in JSON
-        return undefined;
-      default:
-        break;
-    }
-    if (value === null) return null;
-    if (depth > ENCODE_MAX_DEPTH) return undefined;
-    if (context.seen.has(value)) {
-      context.notes.add('cyclic');
-      return undefined;
-    }
-    // typeTag rather than instanceof, so values from other frames count too.
-    const tag = typeTag(value);
-    switch (tag) {
-      case '[object Date]': {
-        const ms = value.getTime();
-        return { $wootric: 'date', ms: Number.isFinite(ms) ? ms : null }; // Python warns on null
-      }
-      case '[object String]':
-      case '[object Number]':
-      case '[object Boolean]':
-        return encodeValue(value.valueOf(), depth, context);
-      default:
-        break;
-    }
-    if (typeof value.toJSON === 'function') {
-      const replaced = value.toJSON();
-      return replaced === value ? undefined : encode(replaced, depth + 1, context);
-    }
-    const isArray = Array.isArray(value);
-    if (!isArray && tag !== '[object Object]') {
-      context.notes.add('unsupported');
-      return undefined;
-    }
-    context.seen.add(value);
-    try {
-      if (isArray) {
-        const out = [];
-        for (let i = 0; i < value.length && context.values > 0; i += 1) {
-          const item = encode(readProperty(value, i, context), depth + 1, context);
-          out.push(item === undefined ? null : item);
-        }
-        return out;
-      }
-      const out = Object.create(null); // so that a "__proto__" key stays an ordinary key
-      for (const key of Object.keys(value)) {
-        context.characters -= key.length;
-        if (context.values <= 0 || context.characters < 0) break;
-        const item = encode(readProperty(value, key, context), depth + 1, context);
-        if (item !== undefined) out[key] = item;
-      }
-      return out;
-    } finally {
-      context.seen.delete(value);
-    }
-  }
-
-  /** value[key], or undefined (left out, as JSON leaves out undefined) when a getter throws. */
-  function readProperty(value, key, context) {
-    try {
-      return value[key];
-    } catch {
-      context.notes.add('unreadable');
-      return undefined;
-    }
-  }
-
-  /** Call `id`'s arguments, position for position: callbacks marked, anything unencodable null. */
-  function encodeArgs(id, method, args) {
-    const notes = new Set();
-    const encoded = args.map((arg) => {
-      if (typeof arg === 'function') return FUNCTION_MARKER;
-      const context = { seen: new Set(), values: ENCODE_MAX_VALUES,
-        characters: ENCODE_MAX_CHARACTERS, notes };
-      const item = encode(arg, 0, context);
-      return item === undefined ? null : item;
-    });
-    if (notes.size) {
-      const said = [...notes].map((note) => ENCODE_NOTES[note]).join('; ');
-      warn(`analytics.${method}(): ${said}.`, id);
-    }
-    return encoded;
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Reading the page.
 
   /** The page context of a call, captured when the call is made. */
   function pageContext() {
@@ -265,28 +61,10 @@
         title: document.title,
         canonical: link ? link.getAttribute('href') : null,
       });
-    } catch (error) {
-      log('could not read the page context', error);
+    } catch {
+      // a document that cannot be read leaves the defaults, which Python fills from `href`
     }
     return context;
-  }
-
-  /**
-   * The current Segment snippet appends a "buffered page context" ({__t: 'bpc', …}) to the
-   * arguments of calls it queues; it is the context of the moment the call was made.
-   */
-  function takeBufferedPageContext(args) {
-    const last = args[args.length - 1];
-    if (!last || typeof last !== 'object' || last.__t !== 'bpc') return null;
-    args.pop();
-    return {
-      href: String(last.u ?? ''),
-      pathname: String(last.p ?? ''),
-      search: String(last.s ?? ''),
-      referrer: String(last.r ?? ''),
-      title: String(last.t ?? ''),
-      canonical: last.c == null ? null : String(last.c),
-    };
   }
 
   function readCookies() {
@@ -325,811 +103,12 @@
     return { local, cookie: readCookies() };
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // Applying Python's changes to the page.
-
-  let identity = null; // the mirror of Python's identity, for analytics.user()
-  const calls = new Map(); // call id -> { resolve, callback, method, args }
-  let nextCallId = 1;
-  let beaconScript = null;
-
-  // Debug view (data-debug, analytics.debug()): one collapsed console group per call, logged once
-  // it is applied — the call as made, each settings key it changed, the beacon commands it gave,
-  // its warnings. Python sends a call's settings and commands just before its `done`, so what the
-  // changes do is noted as they are applied and given to the next call that is done; what is left
-  // at the end of a reply is the message's own (start-up, the beacon, consent) and has its group.
-  const traces = new Map(); // call id -> {title, args, lines}, for calls made in debug mode
-  let noted = []; // [console method, ...parts] since the last `done`
-
-  function note(level, ...parts) {
-    if (debug) noted.push([level, ...parts]);
-  }
-
-  function noteSetting(key, before, after) {
-    if (!debug) return;
-    try {
-      if (JSON.stringify(before) === JSON.stringify(after)) return;
-    } catch {
-      // a value JSON cannot write (one the page set) counts as changed
-    }
-    note('log', `wootricSettings.${key}:`, before, '→', after);
-  }
-
-  function traceCall(id, title, args) {
-    if (debug) traces.set(id, { title, args, lines: [] });
-  }
-
-  /** A warning about call `id`; in debug mode it goes in that call's group. */
-  function warn(message, id) {
-    if (debug) (traces.get(id)?.lines ?? noted).push(['warn', PREFIX + message]);
-    else console.warn(PREFIX + message);
-  }
-
-  function logGroup(title, lines) {
-    console.groupCollapsed(PREFIX + title);
-    for (const [level, ...parts] of lines) console[level](...parts);
-    console.groupEnd();
-  }
-
-  /** Call `id` is applied: its group, with what was noted for it, if it was made in debug mode. */
-  function logCall(id) {
-    const trace = traces.get(id);
-    const lines = noted;
-    noted = [];
-    if (!trace || !debug) return;
-    traces.delete(id);
-    // Python holds the effects of calls made without consent and applies them on grant.
-    const held = consented ? [] : [['log', 'held until analytics.consent.grant()']];
-    const call = ['log', 'arguments:', ...trace.args];
-    logGroup(trace.title, [call, ...trace.lines, ...lines, ...held]);
-  }
-
-  /** window.wootricSettings (made if the page has none), with the survey hooks installed. */
-  function settingsObject() {
-    let settings = window.wootricSettings;
-    if (!settings || typeof settings !== 'object') {
-      settings = {};
-      window.wootricSettings = settings;
-    }
-    installSurveyHooks(settings);
-    return settings;
-  }
-
-  // A plain own data property, so that nothing on the page (setters on a wootricSettings it made
-  // itself, or on its prototype) can intercept or redirect the write.
-  const dataProperty = (value) => ({ value, writable: true, enumerable: true, configurable: true });
-
-  function writeSettings(values) {
-    const settings = settingsObject();
-    for (const [key, value] of Object.entries(values)) {
-      try {
-        const before = debug ? settings[key] : undefined;
-        Object.defineProperty(settings, key, dataProperty(value));
-        noteSetting(key, before, value);
-      } catch {
-        console.warn(PREFIX + `window.wootricSettings.${key} is locked by the page; not written.`);
-      }
-    }
-  }
-
-  function store({ key, value, cookie, local }) {
-    const text = value == null || typeof value === 'string' ? value : JSON.stringify(value);
-    if (cookie) {
-      try {
-        document.cookie = text == null
-          ? `${key}=; path=/; max-age=0; SameSite=Lax`
-          : `${key}=${encodeURIComponent(text)}; path=/; max-age=31536000; SameSite=Lax`;
-      } catch {
-        // cookies unavailable: Python keeps the identity in memory
-      }
-    }
-    if (local) {
-      try {
-        if (text == null) window.localStorage.removeItem(key);
-        else window.localStorage.setItem(key, text);
-      } catch {
-        // localStorage unavailable or full
-      }
-    }
-  }
-
-  // A Wootric account token's shape. Python decides; this only keeps the loader from fetching a
-  // beacon that a malformed token will never load.
-  const TOKEN_SHAPE = /^NPS-(?:EU-|AU-)?[A-Za-z0-9]{8}$/;
-  let beaconHinted = false;
-
   /**
-   * While Python restores a snapshot (well under a second), the beacon is fetched beside it, so
-   * that it is at hand when Python asks for it. Only a hint: Python still decides whether it loads
-   * and runs. Never without consent (the request reaches Wootric), and never before the page's
-   * `load` event, which a preload would delay.
+   * The identity as stored, for analytics.user() until Python reports one. Python's reading
+   * rules win from then on; this reads ids the two ways analytics.js writes them.
    */
-  function preloadBeacon() {
-    if (beaconHinted || !consented || !TOKEN_SHAPE.test(config.accountToken)) return;
-    beaconHinted = true;
-    const hint = () => {
-      if (beaconScript) return; // Python asked for it first
-      const link = document.createElement('link');
-      link.rel = 'preload';
-      link.as = 'script';
-      link.href = config.beaconUrl;
-      (document.head || document.documentElement).appendChild(link);
-    };
-    if (document.readyState === 'complete') hint();
-    else window.addEventListener('load', hint, { once: true });
-  }
-
-  function loadBeacon(url) {
-    if (beaconScript) return;
-    beaconScript = document.createElement('script');
-    beaconScript.async = true;
-    beaconScript.src = url;
-    let settled = false;
-    let threw = false;
-    // An error thrown while the beacon runs becomes its reported failure rather than an uncaught
-    // error on the page. (A cross-origin beacon's errors are muted and name no file: those stay.)
-    const onError = (event) => {
-      if (event.filename !== beaconScript.src) return;
-      threw = true;
-      event.preventDefault();
-      log('the beacon threw', event.error);
-    };
-    const settle = (outcome) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      window.removeEventListener('error', onError);
-      send({ kind: 'beacon', ...outcome }, `beacon ${outcome.state} ${outcome.code ?? ''}`.trim())
-        .then(markReady);
-    };
-    const timer = setTimeout(
-      () => settle({ state: 'failed', code: 'beacon-timeout' }), config.beaconTimeoutMs);
-    window.addEventListener('error', onError);
-    beaconScript.addEventListener('load', () => {
-      if (threw) settle({ state: 'failed', code: 'beacon-threw' });
-      else if (typeof window.wootric === 'function') settle({ state: 'loaded' });
-      else settle({ state: 'failed', code: 'beacon-no-wootric' });
-    });
-    beaconScript.addEventListener('error',
-      () => settle({ state: 'failed', code: 'beacon-load-failed' }));
-    (document.head || document.documentElement).appendChild(beaconScript);
-  }
-
-  function callBeacon(command) {
-    if (typeof window.wootric !== 'function') {
-      note('log', `no window.wootric for wootric('${command}')`);
-      return;
-    }
-    note('log', `wootric('${command}')`);
-    try {
-      window.wootric(command);
-    } catch (error) {
-      report('beacon-command-failed', `The Wootric beacon threw on window.wootric('${command}'); ` +
-        "that call's settings are written, but its survey may not show.");
-      note('log', 'the beacon threw:', error); // its message may quote the settings
-    }
-  }
-
-  function finishCall(id) {
-    logCall(id);
-    const call = calls.get(id);
-    if (!call) return;
-    calls.delete(id);
-    call.resolve();
-    if (call.callback) {
-      try {
-        call.callback();
-      } catch (error) {
-        console.error(PREFIX + `the callback given to analytics.${call.method}() threw:`, error);
-      }
-    }
-    emit(call.method, call.args);
-  }
-
-  const OPERATIONS = {
-    settings: ({ values }) => writeSettings(values),
-    unset: ({ keys }) => {
-      const settings = settingsObject();
-      for (const key of keys) {
-        const before = debug ? settings[key] : undefined;
-        delete settings[key];
-        noteSetting(key, before, undefined);
-      }
-    },
-    load_beacon: ({ url }) => {
-      note('log', 'loading the beacon', url);
-      loadBeacon(url);
-    },
-    beacon: ({ command }) => callBeacon(command),
-    store,
-    identity: (change) => {
-      identity = change;
-    },
-    warn: ({ message, call }) => warn(message, call),
-    // The core reports only what stops surveys from showing (a bad token, a failed beacon): the
-    // beacon will not load, so analytics.ready() must not wait for it.
-    error: ({ code, message }) => {
-      report(code, message);
-      markReady();
-    },
-    stop_survey: () => {
-      note('log', 'WootricSurvey.stop()');
-      window.WootricSurvey?.stop?.();
-    },
-    done: ({ call }) => handled(call),
-  };
-
-  /** Makes one list of changes to the page, in order. Shared by both modes. */
-  function applyChanges(changes) {
-    for (const change of changes) {
-      const operation = change && OPERATIONS[change.op];
-      if (!operation) {
-        note('log', 'unknown change ignored', change);
-        continue;
-      }
-      try {
-        operation(change);
-      } catch (error) {
-        console.error(PREFIX + `could not apply a "${change.op}" change:`, error);
-      }
-    }
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Talking to the runtime: numbered messages out, their changes applied back in the same order.
-
-  let nextSeq = 1;
-  let nextToApply = 1;
-  const replies = new Map(); // seq -> changes text that arrived before its turn
-  const waiting = new Map(); // seq -> resolve, called once that message's changes are applied
-  const sent = new Map(); // seq -> {call, title}: the call a reply is for, and its debug title
-  let runtime = null; // { post(seq, text) } once started
-  let failed = false;
-  // Messages cross to the runtime in batches, which Python answers with all their changes in
-  // order: whatever was sent before the runtime was ready goes as soon as it is, and after that
-  // whatever one task sends, so 10,000 queued calls cost a few round trips rather than 10,000.
-  // A batch goes under its first message's number and its reply answers for all of them.
-  const BATCH_MAX = 250; // messages per post: each reply stays quick to apply
-  let outbox = []; // [seq, text] sent but not yet posted
-  let runtimeReady = false;
-  const batchEnds = new Map(); // first seq of a posted batch -> its last seq
-
-  /** Sends one message; the promise resolves once its changes are applied (or the runtime failed). */
-  function send(message, title = message.method ?? message.kind) {
-    if (failed) return Promise.resolve();
-    const seq = nextSeq;
-    nextSeq += 1;
-    const applied = new Promise((resolve) => waiting.set(seq, resolve));
-    sent.set(seq, { call: message.id, title });
-    outbox.push([seq, JSON.stringify(message)]);
-    if (runtimeReady && outbox.length === 1) queueMicrotask(flush);
-    return applied;
-  }
-
-  function flush() {
-    const messages = outbox;
-    outbox = [];
-    // In debug mode each message goes alone, so that its changes are logged under it.
-    const size = debug ? 1 : BATCH_MAX;
-    for (let at = 0; at < messages.length; at += size) {
-      const batch = messages.slice(at, at + size);
-      batchEnds.set(batch[0][0], batch[batch.length - 1][0]);
-      const text = batch.length === 1 ? batch[0][1] : `[${batch.map(([, one]) => one).join(',')}]`;
-      try {
-        runtime.post(batch[0][0], text);
-      } catch (error) {
-        fail('runtime-post-failed', `Could not hand a message to the runtime: ${error}`);
-        return;
-      }
-    }
-  }
-
-  /**
-   * A reply from the runtime; applied as soon as every earlier reply has been. `error` is set
-   * when Python could not handle that one message: its call is then resolved without effect.
-   */
-  function receive(seq, text, error) {
-    if (failed) return;
-    replies.set(seq, { text, error });
-    while (replies.has(nextToApply)) {
-      const current = nextToApply;
-      const last = batchEnds.get(current) ?? current;
-      batchEnds.delete(current);
-      const reply = replies.get(current);
-      replies.delete(current);
-      nextToApply = last + 1;
-      const changes = parseChanges(reply.text);
-      if (changes === null) {
-        fail('runtime-bad-reply', 'The runtime answered with something that is not a change list.');
-        return;
-      }
-      applyChanges(changes);
-      if (reply.error) {
-        // The details may quote the call's data, so they are shown only in debug mode.
-        console.error(PREFIX + 'Python could not handle a message; it had no effect.');
-        note('log', 'the error was', reply.error);
-      }
-      for (let seq = current; seq <= last; seq += 1) {
-        const { call: callId, title } = sent.get(seq) ?? {};
-        sent.delete(seq);
-        if (reply.error && callId !== undefined) handled(callId);
-        if (debug && (noted.length || callId === undefined)) logGroup(title, noted);
-        noted = [];
-        const resolve = waiting.get(seq);
-        waiting.delete(seq);
-        if (resolve) resolve();
-      }
-    }
-  }
-
-  function parseChanges(text) {
-    try {
-      const changes = JSON.parse(text);
-      return Array.isArray(changes) ? changes : null;
-    } catch {
-      return null;
-    }
-  }
-
-  /** Tells the site owner why surveys cannot show: a console error and a `wootric-web:error`. */
-  function report(code, message) {
-    console.error(PREFIX + message + ` (${code})`);
-    try {
-      window.dispatchEvent(new CustomEvent('wootric-web:error', { detail: { code, message } }));
-    } catch {
-      // a page without CustomEvent support is not worth failing twice over
-    }
-  }
-
-  /** The runtime cannot be used: say so once, and never leave a caller waiting. */
-  function fail(code, message) {
-    if (failed) return;
-    failed = true;
-    report(code, message);
-    for (const resolve of waiting.values()) resolve();
-    waiting.clear();
-    replies.clear();
-    sent.clear();
-    for (const id of [...calls.keys()]) finishCall(id);
-    markReady();
-  }
-
-  function announceRuntimeReady() {
-    runtimeReady = true;
-    flush();
-    log('runtime ready');
-    window.dispatchEvent(new CustomEvent('wootric-web:ready'));
-  }
-
-  /** Default: Pyodide in a module worker, so the page never waits on Python. */
-  function startWorker() {
-    const workerUrl = new URL('wootric-worker.mjs', config.loaderUrl);
-    // Until the worker has answered anything, what it was sent is kept: when no worker can run
-    // (workers forbidden by a Content Security Policy, say), the main thread takes over with it.
-    let unanswered = [];
-    let mainThread = null;
-    let worker = null;
-    const fallBack = (reason) => {
-      console.warn(PREFIX + `No worker could run (${reason}); Python runs on the page's main ` +
-        'thread instead, which pauses the page while it starts.');
-      worker?.terminate();
-      mainThread = startMainThread();
-      for (const [seq, text] of unanswered) mainThread.post(seq, text);
-      unanswered = null;
-    };
-    const post = (seq, text) => {
-      if (mainThread) {
-        mainThread.post(seq, text);
-        return;
-      }
-      unanswered?.push([seq, text]);
-      worker.postMessage({ type: 'handle', seq, text });
-    };
-    try {
-      let url = workerUrl;
-      if (workerUrl.origin !== location.origin) {
-        // Workers must be same-origin; a same-origin module that imports the real one is allowed.
-        const source = `import ${JSON.stringify(workerUrl.href)};`;
-        url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
-      }
-      worker = new Worker(url, { type: 'module' });
-    } catch (error) {
-      fallBack(error);
-      return { post };
-    }
-    worker.addEventListener('message', ({ data }) => {
-      unanswered = null;
-      if (!data || typeof data !== 'object') return;
-      if (data.type === 'changes') receive(data.seq, data.text, data.error);
-      else if (data.type === 'ready') announceRuntimeReady();
-      // A plain boot takes seconds: a beacon preloaded that early would sit unused, and warned of.
-      else if (data.type === 'booting' && data.boot !== 'plain') preloadBeacon();
-      else if (data.type === 'error') {
-        fail(data.code || 'runtime-error', data.message || 'The Python runtime failed.');
-      }
-    });
-    worker.addEventListener('error', (event) => {
-      if (unanswered) fallBack(event.message || 'it did not start');
-      else fail('worker-failed', `The worker stopped: ${event.message || workerUrl.href}`);
-    });
-    worker.addEventListener('messageerror', () => {
-      fail('worker-failed', 'A message from the worker could not be read.');
-    });
-    // The worker queues messages until Pyodide is ready, so post at once: order is kept.
-    worker.postMessage({
-      type: 'boot',
-      pyodideUrl: config.pyodideUrl,
-      wheelUrl: config.wheelUrl,
-      manifestUrl: config.manifestUrl,
-    });
-    return { post };
-  }
-
-  /** `data-mode="main"`: Pyodide on the page's own thread (simpler hosting, blocks while booting). */
-  function startMainThread() {
-    const queue = [];
-    let handle = null;
-    let pumping = false;
-
-    // The same stages, and failure codes, as the worker's boot.
-    async function boot() {
-      // Pyodide hangs rather than fails where WebAssembly may not be compiled (a Content Security
-      // Policy without 'wasm-unsafe-eval'); compiling the empty module tells at once.
-      try {
-        new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]));
-      } catch {
-        fail('runtime-load-failed', 'This page does not allow WebAssembly, which the Python ' +
-          "runtime needs; a Content-Security-Policy must allow 'wasm-unsafe-eval' in script-src.");
-        return;
-      }
-      let pyodide;
-      try {
-        const { loadPyodide } = await import(new URL('pyodide.mjs', config.pyodideUrl).href);
-        pyodide = await loadPyodide({ indexURL: config.pyodideUrl });
-      } catch (error) {
-        fail('runtime-load-failed',
-          `The Python runtime could not be loaded from ${config.pyodideUrl}: ${error}`);
-        return;
-      }
-      try {
-        const wheels = await findWheels();
-        await pyodide.loadPackage(wheels.micropip, { messageCallback: () => {} });
-        const micropip = pyodide.pyimport('micropip');
-        await micropip.install.callKwargs(wheels.wootricWeb, { deps: false });
-        handle = pyodide.pyimport('wootric_web.protocol').handle;
-      } catch (error) {
-        // A Python error's message is its whole traceback; the last line says what went wrong.
-        const reason = error?.type ? String(error.message).trim().split('\n').at(-1) : error;
-        fail('wheel-load-failed', `The wootric_web package could not be installed: ${reason}`);
-        return;
-      }
-      announceRuntimeReady();
-      pump();
-    }
-
-    // Long bursts of calls are handled in slices, so the page stays responsive.
-    async function pump() {
-      if (pumping || !handle) return;
-      pumping = true;
-      let sliceStart = performance.now();
-      while (queue.length && !failed) {
-        const [seq, text] = queue.shift();
-        let reply = '[]';
-        let error = null;
-        try {
-          reply = handle(text);
-        } catch (thrown) {
-          error = String(thrown);
-        }
-        receive(seq, reply, error);
-        if (performance.now() - sliceStart > 8) {
-          await new Promise((resolve) => setTimeout(resolve));
-          sliceStart = performance.now();
-        }
-      }
-      pumping = false;
-    }
-
-    boot();
-    return {
-      post: (seq, text) => {
-        queue.push([seq, text]);
-        pump();
-      },
-    };
-  }
-
-  /** The micropip and wootric-web wheel URLs, read from the manifest as the worker does. */
-  async function findWheels() {
-    const response = await fetch(config.manifestUrl);
-    if (!response.ok) throw new Error(`${config.manifestUrl} answered ${response.status}`);
-    const manifest = await response.json();
-    return {
-      micropip: new URL(manifest.micropip, config.manifestUrl).href,
-      wootricWeb: config.wheelUrl ?? new URL(manifest.wheel, config.manifestUrl).href,
-    };
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Calls not yet handled when the page goes away are kept for the site's next page load, as
-  // analytics.js keeps undelivered events; the next load applies them before its own calls.
-
-  const PENDING_KEY = 'wootric_web_pending';
-  const PENDING_MAX_CALLS = 100;
-  const PENDING_MAX_AGE_MS = 24 * 60 * 60 * 1000;
-  // localStorage holds about 5 MB for the whole site, the page's own data included.
-  const PENDING_MAX_CHARACTERS = 1000000;
-  const LOAD_ID = Math.random().toString(36).slice(2); // tells this load's entries from others'
-  const unhandled = new Map(); // call id -> {load, at, method, args, page}, until Python is done
-  let pendingSaved = false; // the store holds this load's calls, so it must follow them
-
-  /** Sends a call to Python and keeps it until Python has handled it. */
-  function sendCall(id, entry) {
-    unhandled.set(id, entry);
-    if (pendingSaved) savePending();
-    send({ kind: 'call', id, method: entry.method, args: entry.args, page: entry.page });
-  }
-
-  /** Python is done with a call (or could not handle it, which it said): it is no longer kept. */
-  function handled(id) {
-    if (unhandled.delete(id) && pendingSaved) savePending();
-    finishCall(id);
-  }
-
-  /** Stored calls, oldest first: recent enough, well-formed, and no more than the limit. */
-  function readPending() {
-    let list = [];
-    try {
-      list = JSON.parse(window.localStorage.getItem(PENDING_KEY)) || [];
-    } catch {
-      return [];
-    }
-    const now = Date.now();
-    return (Array.isArray(list) ? list : [])
-      .filter((entry) => entry && CALL_METHODS.includes(entry.method) &&
-        Array.isArray(entry.args) && now - entry.at < PENDING_MAX_AGE_MS)
-      .sort((a, b) => a.at - b.at)
-      .slice(-PENDING_MAX_CALLS);
-  }
-
-  /** Stores this load's unhandled calls beside other loads' (another tab's, say), with consent. */
-  function savePending() {
-    const mine = consented ? [...unhandled.values()] : [];
-    if (!pendingSaved && mine.length === 0) return;
-    const others = readPending().filter((entry) => entry.load !== LOAD_ID);
-    let kept = [...others, ...mine].slice(-PENDING_MAX_CALLS);
-    let text = JSON.stringify(kept);
-    while (text.length > PENDING_MAX_CHARACTERS) {
-      kept = kept.slice(1);
-      text = JSON.stringify(kept);
-    }
-    try {
-      if (kept.length) window.localStorage.setItem(PENDING_KEY, text);
-      else window.localStorage.removeItem(PENDING_KEY);
-    } catch {
-      log('unhandled calls could not be kept'); // storage unavailable or full
-    }
-    pendingSaved = mine.length > 0;
-  }
-
-  /** Applies the calls a previous page load left, once: they leave the store as they are read. */
-  function replayPending() {
-    const entries = readPending();
-    try {
-      window.localStorage.removeItem(PENDING_KEY);
-    } catch {
-      return;
-    }
-    for (const entry of entries) {
-      traceCall(nextCallId, `${entry.method} (left by an earlier page)`, entry.args);
-      sendCall(nextCallId, { ...entry, load: LOAD_ID });
-      nextCallId += 1;
-    }
-  }
-
-  // pagehide is the last event a page reliably gets, and a hidden page may be discarded unseen.
-  window.addEventListener('pagehide', savePending);
-  document.addEventListener('visibilitychange', () => {
-    if (document.visibilityState === 'hidden') savePending();
-  });
-
-  // ---------------------------------------------------------------------------------------------
-  // Events, for analytics.on/once/off: each handled call is emitted under its method name.
-
-  const listeners = new Map(); // event -> [listener]
-
-  function emit(event, args) {
-    for (const listener of [...(listeners.get(event) || [])]) {
-      try {
-        listener(...args);
-      } catch (error) {
-        console.error(PREFIX + `a listener for "${event}" threw:`, error);
-      }
-    }
-  }
-
-  function removeListener(event, listener) {
-    const list = listeners.get(event);
-    const at = list ? list.findIndex((entry) => entry === listener || entry.original === listener)
-      : -1;
-    if (at >= 0) list.splice(at, 1);
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // The survey's lifecycle. The beacon calls wootricSettings.callbacks: after_eligible(eligible),
-  // after_show(), after_response(score, text), after_decline(). Each becomes a `wootric-web:*`
-  // event on window and an analytics.on event, after the page's own callback of that name.
-
-  // callback -> [DOM event, analytics.on event, its detail]: listeners get the detail's values.
-  const SURVEY_EVENTS = {
-    after_eligible: ['wootric-web:eligible', 'eligible', (eligible) => ({ eligible })],
-    after_show: ['wootric-web:shown', 'shown', () => null],
-    after_response: ['wootric-web:response', 'survey_response', (score, text) => ({ score, text })],
-    after_decline: ['wootric-web:decline', 'decline', () => null],
-  };
-  const pageCallbacks = {}; // callback name -> the page's own function
-
-  const surveyHooks = Object.fromEntries(Object.entries(SURVEY_EVENTS).map(
-    ([name, [type, event, detailOf]]) => [name, (...args) => {
-      try {
-        if (typeof pageCallbacks[name] === 'function') pageCallbacks[name](...args);
-      } catch (error) {
-        console.error(PREFIX + `the page's wootricSettings.callbacks.${name} threw:`, error);
-      }
-      const detail = detailOf(...args);
-      window.dispatchEvent(new CustomEvent(type, { detail }));
-      emit(event, Object.values(detail ?? {}));
-    }]));
-
-  /**
-   * Puts the hooks into `settings.callbacks`, keeping the page's functions to call first. Each
-   * hook is an accessor, so a function the page assigns later (`callbacks.after_show = f`) is
-   * chained too. This runs whenever settings are written, so a callbacks object (or a
-   * wootricSettings) the page replaces gets the hooks again before the beacon's next command.
-   */
-  function installSurveyHooks(settings) {
-    try {
-      let callbacks = settings.callbacks;
-      if (!callbacks || typeof callbacks !== 'object') {
-        callbacks = {};
-        Object.defineProperty(settings, 'callbacks', dataProperty(callbacks));
-      }
-      for (const [name, hook] of Object.entries(surveyHooks)) {
-        if (callbacks[name] === hook) continue;
-        pageCallbacks[name] = callbacks[name];
-        Object.defineProperty(callbacks, name, {
-          get: () => hook,
-          set: (callback) => {
-            pageCallbacks[name] = callback;
-          },
-          enumerable: true,
-          configurable: true,
-        });
-      }
-    } catch {
-      // A page that locked its callbacks keeps them as they are, without these events.
-    }
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // The public API.
-
-  let readyResolve;
-  const readyPromise = new Promise((resolve) => {
-    readyResolve = resolve;
-  });
-  let isReady = false;
-
-  function markReady() {
-    if (isReady) return;
-    isReady = true;
-    readyResolve();
-    emit('ready', []);
-  }
-
-  /** Every public method is wrapped: it never throws into the page. */
-  function guarded(name, body, fallback) {
-    return function (...args) {
-      try {
-        return body(...args);
-      } catch (error) {
-        console.error(PREFIX + `analytics.${name}() failed:`, error);
-        return fallback();
-      }
-    };
-  }
-
-  function makeCall(method, args, page) {
-    const callback = args.find((arg) => typeof arg === 'function');
-    const id = nextCallId;
-    nextCallId += 1;
-    const done = new Promise((resolve) => calls.set(id, { resolve, callback, method, args }));
-    traceCall(id, method, args);
-    const entry = { load: LOAD_ID, at: Date.now(), method, args: encodeArgs(id, method, args),
-      page: page || pageContext() };
-    sendCall(id, entry);
-    // Without a runtime the call is resolved at once, and still kept for the next page load.
-    if (failed) finishCall(id);
-    return done;
-  }
-
-  /** analytics.consent: the core applies the visitor's choice and remembers it. */
-  function setConsent(granted) {
-    consented = granted;
-    if (pendingSaved) savePending(); // a revoked choice takes this load's calls out of storage
-    return send({ kind: 'consent', granted }, granted ? 'consent granted' : 'consent revoked');
-  }
-
-  const api = {
-    initialized: true,
-    ready: guarded('ready', (callback) => {
-      return readyPromise.then(() => {
-        if (typeof callback !== 'function') return;
-        try {
-          callback();
-        } catch (error) {
-          console.error(PREFIX + 'the callback given to analytics.ready() threw:', error);
-        }
-      });
-    }, () => readyPromise),
-    user: guarded('user', () => userView, () => userView),
-    debug: guarded('debug', (flag) => {
-      debug = flag !== false;
-      return api;
-    }, () => api),
-    on: guarded('on', (event, listener) => {
-      if (typeof listener === 'function') {
-        listeners.set(event, [...(listeners.get(event) || []), listener]);
-      }
-      return api;
-    }, () => api),
-    once: guarded('once', (event, listener) => {
-      if (typeof listener !== 'function') return api;
-      const wrapper = (...args) => {
-        removeListener(event, wrapper);
-        listener(...args);
-      };
-      wrapper.original = listener;
-      return api.on(event, wrapper);
-    }, () => api),
-    off: guarded('off', (event, listener) => {
-      if (listener === undefined) listeners.delete(event);
-      else removeListener(event, listener);
-      return api;
-    }, () => api),
-    consent: {
-      grant: guarded('consent.grant', () => setConsent(true), () => Promise.resolve()),
-      revoke: guarded('consent.revoke', () => setConsent(false), () => Promise.resolve()),
-    },
-  };
-  for (const method of CALL_METHODS) {
-    api[method] = guarded(method, (...args) => makeCall(method, args), () => Promise.resolve());
-  }
-  for (const method of NO_OP_METHODS) {
-    api[method] = () => Promise.resolve();
-  }
-  Object.defineProperty(api, MARK, { value: true });
-
-  /** analytics.user(): synchronous reads of the identity Python last reported, or the stored one. */
-  const userView = {
-    id: () => (identity ? identity.user_id ?? null : storedIdentity.userId),
-    anonymousId: () => (identity ? identity.anonymous_id ?? null : storedIdentity.anonymousId),
-    traits: () => {
-      const traits = identity ? identity.traits : storedIdentity.traits;
-      return traits && typeof traits === 'object' ? JSON.parse(JSON.stringify(traits)) : {};
-    },
-  };
-
-  // ---------------------------------------------------------------------------------------------
-  // Start-up.
-
-  const stored = readStored();
-  // The core's consent rule (wootric_web/session.py), applied here too because the loader itself
-  // keeps calls in storage (wootric_web_pending): without consent, no call's data is stored.
-  let consented = stored.local[CONSENT_KEY] !== 'revoked' &&
-    (!flag('data-consent') || stored.local[CONSENT_KEY] === 'granted');
-  // Only for analytics.user() before Python's first identity change; Python's reading rules win.
-  const storedIdentity = (() => {
+  function storedIdentity() {
+    const stored = readStored();
     const unquote = (raw) => {
       if (raw == null) return null;
       try {
@@ -1150,54 +129,252 @@
       anonymousId: unquote(stored.local.ajs_anonymous_id ?? stored.cookie.ajs_anonymous_id),
       traits,
     };
-  })();
+  }
 
-  /** Replays one snippet entry, `[method, ...args]`, as if it had been called now. */
-  function replay(entry) {
+  /** Every public method is wrapped: it never throws into the page. */
+  function guarded(name, body, fallback) {
+    return function (...args) {
+      try {
+        return body(...args);
+      } catch (error) {
+        console.error(PREFIX + `analytics.${name}() failed:`, error);
+        return fallback();
+      }
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // window.analytics: each method goes to the executor once it is here, and waits in `early`
+  // until then.
+
+  // {name, args, page, at, resolve} per method call, in the order they were made.
+  const early = [];
+  let executor = null; // the executor's methods, once it has taken over
+  let stored = null; // storedIdentity(), read once, when analytics.user() first needs it
+
+  const api = { initialized: true };
+
+  /** A method call: to the executor, or kept until it arrives. Answers as the method does. */
+  function dispatch(name, args, page) {
+    if (executor) return executor[name](args, page);
+    const entry = { name, args, page, at: Date.now(), resolve: null };
+    early.push(entry);
+    if (CHAINED_METHODS.includes(name)) return api;
+    return new Promise((resolve) => (entry.resolve = resolve));
+  }
+  const method = (name) => guarded(name,
+    (...args) => dispatch(name, args, CALL_METHODS.includes(name) ? pageContext() : null),
+    () => (CHAINED_METHODS.includes(name) ? api : Promise.resolve()));
+
+  for (const name of [...CALL_METHODS, 'ready', ...CHAINED_METHODS]) api[name] = method(name);
+  api.consent = { grant: method('consent.grant'), revoke: method('consent.revoke') };
+  for (const method of NO_OP_METHODS) api[method] = () => Promise.resolve();
+
+  /** analytics.user(): synchronous reads of the identity Python last reported, or the stored one. */
+  const known = () => executor?.identity() ?? (stored ??= storedIdentity());
+  const userView = {
+    id: guarded('user().id', () => known().userId, () => null),
+    anonymousId: guarded('user().anonymousId', () => known().anonymousId, () => null),
+    traits: guarded('user().traits', () => {
+      const { traits } = known();
+      return traits && typeof traits === 'object' ? JSON.parse(JSON.stringify(traits)) : {};
+    }, () => ({})),
+  };
+  api.user = () => userView;
+  Object.defineProperty(api, MARK, { value: true });
+  window.analytics = api;
+
+  /**
+   * The current Segment snippet appends a "buffered page context" ({__t: 'bpc', …}) to the
+   * arguments of calls it queues; it is the context of the moment the call was made.
+   */
+  function takeBufferedPageContext(args) {
+    const last = args[args.length - 1];
+    if (!last || typeof last !== 'object' || last.__t !== 'bpc') return null;
+    args.pop();
+    return {
+      href: String(last.u ?? ''),
+      pathname: String(last.p ?? ''),
+      search: String(last.s ?? ''),
+      referrer: String(last.r ?? ''),
+      title: String(last.t ?? ''),
+      canonical: last.c == null ? null : String(last.c),
+    };
+  }
+
+  /** One entry of the snippet's queue, `[method, ...args]`, as if it were called now. */
+  function replaySnippet(entry) {
     try {
       if (!Array.isArray(entry) || typeof entry[0] !== 'string') return;
       const [method, ...args] = entry;
-      const page = takeBufferedPageContext(args);
-      if (CALL_METHODS.includes(method)) makeCall(method, args, page);
+      const page = CALL_METHODS.includes(method) ? takeBufferedPageContext(args) : null;
+      if (page) dispatch(method, args, page);
       else if (typeof api[method] === 'function') api[method](...args);
-      else log('unknown snippet method ignored', method);
     } catch (error) {
       console.error(PREFIX + 'a queued call could not be replayed:', error);
     }
   }
 
-  window.analytics = api;
-
-  function start() {
-    config = readConfig();
-    runtime = config.mode === 'main' ? startMainThread() : startWorker();
-    send({
-      kind: 'start',
-      account_token: config.accountToken,
-      beacon_url: config.beaconUrl,
-      consent: flag('data-consent') ? 'required' : undefined, // JSON leaves undefined out
-      strict_properties: flag('data-strict-properties'),
-      stored,
-    });
-  }
-
-  try {
-    start();
-  } catch (error) {
-    // readConfig's errors are sentences already; anything else is unexpected.
-    if (error.code) fail(error.code, error.message);
-    else fail('boot-failed', `wootric-web could not start: ${error}`);
-  }
-
-  // The previous page's unhandled calls were made before any of this page's.
-  replayPending();
-
-  // Adopt the snippet's queue: replay it in call order, and forward late pushes from stale stubs.
+  // Segment's snippet queued calls as arrays: they come first, and pushes from a stale
+  // reference to that queue keep arriving in order.
   if (Array.isArray(previous)) {
-    for (const entry of previous.splice(0)) replay(entry);
+    for (const entry of previous.splice(0)) replaySnippet(entry);
     previous.push = (...entries) => {
-      entries.forEach(replay);
+      entries.forEach(replaySnippet);
       return 0;
     };
   }
+
+  // ---------------------------------------------------------------------------------------------
+  // Calls not yet handled when the page goes away are kept for the site's next page load, as
+  // analytics.js keeps undelivered events; the next load applies them before its own calls.
+  // The executor keeps its own; until it has taken over, this keeps the early calls.
+
+  const PENDING_KEY = 'wootric_web_pending';
+  const PENDING_MAX_CALLS = 100;
+  const PENDING_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+  // localStorage holds about 5 MB for the whole site, the page's own data included.
+  const PENDING_MAX_CHARACTERS = 1000000;
+  const LOAD_ID = Math.random().toString(36).slice(2); // tells this load's entries from others'
+  let earlyKept = false; // the store holds early calls of this load
+
+  /** Stored calls, oldest first: recent enough, well-formed, and no more than the limit. */
+  function readPending() {
+    let list = [];
+    try {
+      list = JSON.parse(window.localStorage.getItem(PENDING_KEY)) || [];
+    } catch {
+      return [];
+    }
+    const now = Date.now();
+    return (Array.isArray(list) ? list : [])
+      .filter((entry) => entry && CALL_METHODS.includes(entry.method) &&
+        Array.isArray(entry.args) && now - entry.at < PENDING_MAX_AGE_MS)
+      .sort((a, b) => a.at - b.at)
+      .slice(-PENDING_MAX_CALLS);
+  }
+
+  /** Stores this load's unhandled calls, `mine`, in place of those it stored before. */
+  function keepPending(mine) {
+    const others = readPending().filter((entry) => entry.load !== LOAD_ID);
+    let kept = [...others, ...mine].slice(-PENDING_MAX_CALLS);
+    let text = JSON.stringify(kept);
+    while (text.length > PENDING_MAX_CHARACTERS) {
+      kept = kept.slice(1);
+      text = JSON.stringify(kept);
+    }
+    try {
+      if (kept.length) window.localStorage.setItem(PENDING_KEY, text);
+      else window.localStorage.removeItem(PENDING_KEY);
+    } catch {
+      // storage unavailable or full: the calls are lost with the page, as they would have been
+    }
+  }
+
+  /**
+   * The calls earlier page loads left, once: they leave the store as they are read. This load's
+   * own early calls, kept when the page was hidden, stay until the executor replaces them.
+   */
+  function takePending() {
+    const entries = readPending();
+    const mine = entries.filter((entry) => entry.load === LOAD_ID);
+    try {
+      if (mine.length) window.localStorage.setItem(PENDING_KEY, JSON.stringify(mine));
+      else window.localStorage.removeItem(PENDING_KEY);
+    } catch {
+      return [];
+    }
+    return entries.filter((entry) => entry.load !== LOAD_ID);
+  }
+
+  /**
+   * The page is going away before the executor has arrived. Its calls are kept in the form the
+   * executor keeps them (with its Date and function markers); a call JSON cannot carry is lost
+   * with the page. The visitor's consent rule is the core's (wootric_web/session.py).
+   */
+  function keepEarlyCalls() {
+    if (executor) return;
+    const { local } = readStored();
+    const choice = local.wootric_web_consent;
+    const consentRequired = script && ![null, 'false'].includes(script.getAttribute('data-consent'));
+    if (choice === 'revoked' || (consentRequired && choice !== 'granted')) return;
+    const marked = function (key, value) {
+      const raw = this[key];
+      if (raw instanceof Date) return { $wootric: 'date', ms: raw.getTime() };
+      return typeof raw === 'function' ? { $wootric: 'function' } : value;
+    };
+    const mine = [];
+    for (const { name, args, page, at } of early) {
+      if (!CALL_METHODS.includes(name)) continue;
+      try {
+        mine.push({ load: LOAD_ID, at, method: name, args: JSON.parse(JSON.stringify(args, marked)),
+          page });
+      } catch {
+        // a value that contains itself, say
+      }
+    }
+    if (mine.length || earlyKept) keepPending(mine);
+    earlyKept = mine.length > 0;
+  }
+  // pagehide is the last event a page reliably gets, and a hidden page may be discarded unseen.
+  window.addEventListener('pagehide', keepEarlyCalls);
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') keepEarlyCalls();
+  });
+
+  // ---------------------------------------------------------------------------------------------
+  // The executor, added once the page has loaded: a script added before then would hold up the
+  // page's `load` event until it had been fetched and run.
+
+  /** Called by the executor with its methods: every waiting call is handed over, in order. */
+  function takeOver(methods) {
+    executor = methods;
+    for (const { name, args, page, resolve } of early.splice(0)) {
+      try {
+        const answer = executor[name](args, page);
+        resolve?.(answer);
+      } catch (error) {
+        console.error(PREFIX + `analytics.${name}() failed:`, error);
+        resolve?.();
+      }
+    }
+  }
+
+  /** Without an executor nothing can apply a call: say so, and leave no caller waiting. */
+  function executorMissing(url) {
+    const code = 'executor-load-failed';
+    const message = `The rest of wootric-web could not be loaded from ${url}; no survey can show.`;
+    console.error(PREFIX + message + ` (${code})`);
+    window.dispatchEvent(new CustomEvent('wootric-web:error', { detail: { code, message } }));
+    const resolved = () => Promise.resolve();
+    const inert = { identity: () => null, ready: ([callback]) => resolved().then(() => {
+      try {
+        if (typeof callback === 'function') callback();
+      } catch (error) {
+        console.error(PREFIX + 'the callback given to analytics.ready() threw:', error);
+      }
+    }) };
+    for (const method of [...CALL_METHODS, 'consent.grant', 'consent.revoke']) {
+      inert[method] = resolved;
+    }
+    for (const method of CHAINED_METHODS) inert[method] = () => api;
+    takeOver(inert);
+  }
+
+  function addExecutor() {
+    const url = new URL('wootric-web-executor.js', script?.src || document.baseURI).href;
+    const element = document.createElement('script');
+    element.src = url;
+    element.async = true;
+    if (script?.nonce) element.nonce = script.nonce; // a page's nonce policy admits it too
+    // The executor finds what it takes over on the element that loads it.
+    element.wootricWeb = { version: HANDOFF_VERSION, api, script, pageContext, readStored,
+      loadId: LOAD_ID, earlyKept: () => earlyKept, keepPending, takePending, takeOver,
+      fail: () => executorMissing(url) };
+    element.addEventListener('error', () => executorMissing(url));
+    (document.head || document.documentElement).appendChild(element);
+  }
+
+  if (document.readyState === 'complete') addExecutor();
+  else window.addEventListener('load', addExecutor, { once: true });
 })();

@@ -59,8 +59,9 @@ def test_shipped_javascript_never_runs_text_as_code_or_writes_markup(script: Pat
     assert not FORBIDDEN.findall(code)
 
 
-def test_the_scan_covers_the_tag_and_its_worker() -> None:
-    assert {"wootric-web.js", "wootric-worker.mjs"} <= {path.name for path in shipped_scripts()}
+def test_the_scan_covers_the_tag_its_executor_and_its_worker() -> None:
+    shipped = {path.name for path in shipped_scripts()}
+    assert {"wootric-web.js", "wootric-web-executor.js", "wootric-worker.mjs"} <= shipped
 
 
 # --- a strict Content Security Policy ----------------------------------------------------------
