@@ -3,7 +3,8 @@
 Routes: ``/static/...`` from ``static/``, ``/pages/...`` from ``tests/browser/pages/`` (only when
 asked for), everything else from ``demo/``. Answers carry an ETag and ``Cache-Control: no-cache``,
 so a browser revalidates (and gets a 304) instead of running stale code; a file whose name holds
-its content's hash (the prebuilt snapshot) is ``immutable`` instead, since it can never change.
+its content's hash (the prebuilt snapshot) is ``immutable`` instead, since it can never change,
+and the tag itself, ``wootric-web.js``, may be used for ten minutes without asking.
 Text and WebAssembly go gzip-encoded to a browser that accepts it, as any production server
 sends them: a third of the bytes, and small enough for a browser's in-memory cache to keep.
 
@@ -64,6 +65,12 @@ COMPRESSIBLE = {".wasm", ".mjs", ".js", ".json", ".map", ".html", ".css", ".svg"
 _CONTENT_ADDRESSED = re.compile(r"-[0-9a-f]{16,64}\.[a-z]+$")
 NO_CACHE = "no-cache"
 IMMUTABLE = "public, max-age=31536000, immutable"
+# The tag is the one file a page waits for before its `load` event, so a repeat visit takes it
+# from the cache without asking; it only adds the executor (revalidated, after `load`), so a tag
+# a few minutes stale does no harm. A tag and an executor of releases that cannot work together
+# refuse each other loudly (HANDOFF_VERSION in both).
+TAG = "wootric-web.js"
+TAG_CACHE = "public, max-age=600"
 
 _SCRIPT_TAG = re.compile(r"<script\b[^>]*\bsrc=[\"'][^\"']*wootric-web\.js[\"'][^>]*>", re.I)
 
@@ -93,7 +100,9 @@ def content_type(path: Path) -> str:
 
 def cache_control(path: Path) -> str:
     """The Cache-Control header value for a file."""
-    return IMMUTABLE if _CONTENT_ADDRESSED.search(path.name) else NO_CACHE
+    if _CONTENT_ADDRESSED.search(path.name):
+        return IMMUTABLE
+    return TAG_CACHE if path.name == TAG else NO_CACHE
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,8 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     (static / "runtime.wasm").write_bytes(b"\0asm" + b"\1" * 4000)
     (static / "snapshot-0123456789abcdef.gz").write_bytes(gzip.compress(b"memory"))
     (static / "wheel.whl").write_bytes(b"PK" + b"\2" * 100)
+    (static / "wootric-web.js").write_text("window.analytics = [];")
+    (static / "wootric-web-executor.js").write_text("// added after load")
     server, url = start_in_thread(config=Config(static_dir=static))
     yield url + "static/"
     server.shutdown()
@@ -83,7 +85,14 @@ def test_a_file_named_by_its_content_hash_may_be_kept_for_good(base_url: str) ->
     assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
 
 
-def test_any_other_file_is_revalidated_before_use(base_url: str) -> None:
-    _, headers, _ = fetch(base_url + "runtime.wasm")
+def test_the_tag_may_be_used_for_ten_minutes_without_asking(base_url: str) -> None:
+    _, headers, _ = fetch(base_url + "wootric-web.js")
+
+    assert headers["Cache-Control"] == "public, max-age=600"
+
+
+@pytest.mark.parametrize("name", ["runtime.wasm", "wootric-web-executor.js"])
+def test_any_other_file_is_revalidated_before_use(base_url: str, name: str) -> None:
+    _, headers, _ = fetch(base_url + name)
 
     assert headers["Cache-Control"] == "no-cache"
