@@ -34,12 +34,13 @@ import time
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from chromium import CHROMIUM, CHROMIUM_ARGS  # tools/ is on sys.path: this script is there
 from playwright.sync_api import BrowserContext, Page, Playwright, sync_playwright
-from serve import STATIC_DIR, Config, start_in_thread
+from serve import STATIC_DIR, Config, Server, start_in_thread
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ROOT / "bench" / "pages"
@@ -49,7 +50,7 @@ VARIANTS = {"host": None, "tag": "variant-tag.html", "snippet": "variant-snippet
 VARIANTS_WITH_QUERY = {"burst": "variant-burst.html"}
 MARKER = "<!-- variant -->"
 TIMEOUT_MS = 120_000
-LOAD_SAMPLES = 4  # visitors per round for each `load` figure
+LOAD_SAMPLES = 8  # new origins per round for each `load` figure
 
 # Bytes that crossed the network for a page and its workers: Resource Timing's transferSize
 # (0 for a cache hit, headers only for a 304).
@@ -121,6 +122,13 @@ def write_pages(folder: Path) -> None:
         head = (PAGES / variant).read_text().strip() if variant else ""
         (folder / f"{name}.html").write_text(host.replace(MARKER, head))
     (folder / "photo.png").write_bytes(photo(640, 360))
+    # S: the tag's page with an empty script in the tag's place, under the tag's name (so that it
+    # is served, and cached, as the tag is).
+    (folder / "blank").mkdir()
+    (folder / "blank" / "wootric-web.js").write_text("")
+    tag = (PAGES / "variant-tag.html").read_text().strip()
+    blank = tag.replace("/static/wootric-web.js", "blank/wootric-web.js")
+    (folder / "blank.html").write_text(host.replace(MARKER, blank))
 
 
 def write_static_without_snapshot(folder: Path) -> None:
@@ -160,9 +168,15 @@ class Visits:
     """Runs the scenarios: each method makes its own pages and returns {figure: value}."""
 
     def __init__(
-        self, playwright: Playwright, base_urls: tuple[str, str], calls: int, incognito: bool
+        self,
+        playwright: Playwright,
+        base_urls: tuple[str, str],
+        new_origin: Callable[[], contextlib.AbstractContextManager[str]],
+        calls: int,
+        incognito: bool,
     ) -> None:
         self.playwright = playwright
+        self.new_origin = new_origin
         self.base_url, self.plain_base_url = base_urls
         self.calls = calls
         self.browser = (
@@ -220,25 +234,27 @@ class Visits:
     def host(self) -> dict[str, float]:
         """H: the host page alone, and the `load` event with and without the tag.
 
-        A `load` event lasts tens of milliseconds here, the tag's share of it a few, and noise
-        as much: so each of the four is the median of LOAD_SAMPLES visitors, the tag's and the
-        host page's alternating, each visiting twice.
+        A `load` event lasts tens of milliseconds here and the tag's share of it a millisecond or
+        two: less than the noise between two browser launches. So these samples are taken side by
+        side in one running browser (as a visitor's is), the pages in turn: the host page, with
+        the tag, and with an empty script served as the tag is (S: what any script tag costs).
+        Each sample is a new origin, a server on a new port: its first visit finds every cache
+        empty (the HTTP cache, compiled code and Cache Storage are all kept per origin), and its
+        second visit is the repeat visit. The figures are medians over every round's samples.
         """
-        figures: dict[str, float] = {}
-        loads: dict[str, list[float]] = {"H1": [], "H2": [], "B": [], "C": []}
-        for sample in range(LOAD_SAMPLES):
-            for page_name, visits in [("host.html", ("H1", "H2")), ("tag.html", ("B", "C"))][
-                :: 1 if sample % 2 else -1
-            ]:
-                with self.context() as context:
-                    for visit in visits:
-                        page, found = self.visit(context, page_name)
-                        loads[visit].append(found["load"])
-                        if sample == 0 and visit.startswith("H"):
-                            figures |= self.figures(visit, page, found)
-                        page.close()
-        for visit, times in loads.items():
-            figures[f"{visit}.page_load"] = statistics.median(times)
+        figures: dict[str, Any] = {}
+        pages = [("host.html", "H1", "H2"), ("tag.html", "B", "C"), ("blank.html", "S1", "S2")]
+        with self.context() as context:
+            for sample in range(LOAD_SAMPLES):
+                turn = sample % len(pages)
+                for page_name, *visits in pages[turn:] + pages[:turn]:
+                    with self.new_origin() as base_url:
+                        for visit in visits:
+                            page, found = self.visit(context, page_name, base_url=base_url)
+                            figures.setdefault(f"{visit}.load_samples", []).append(found["load"])
+                            if sample == 0 and visit.startswith("H"):
+                                figures |= self.figures(visit, page, found)
+                            page.close()
         return figures
 
     def snippet(self) -> dict[str, float]:
@@ -286,6 +302,19 @@ class Visits:
             return self.tag_visits(context, self.plain_base_url, "EF")
 
 
+@contextlib.contextmanager
+def new_origin(like: Server) -> Iterator[str]:
+    """Another origin serving what `like` serves: a server on a new port, sharing its prepared
+    (hashed and compressed) files, so that no visit waits for a file to be compressed."""
+    server, base_url = start_in_thread("127.0.0.1", 0, like.config)
+    server.prepared, server.prepared_lock = like.prepared, like.prepared_lock
+    try:
+        yield base_url
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def percentile(ordered: Sequence[float], rank: float) -> float:
     """The nearest-rank percentile of an ordered sequence."""
     index = max(0, min(len(ordered) - 1, round(rank / 100 * len(ordered) + 0.5) - 1))
@@ -293,8 +322,14 @@ def percentile(ordered: Sequence[float], rank: float) -> float:
 
 
 def medians(rounds: list[dict[str, Any]]) -> dict[str, float]:
+    """Each figure's median over the rounds; `X.load_samples` lists give `X.page_load`, the
+    median of all their samples together."""
     keys = {key for figures in rounds for key, value in figures.items() if isinstance(value, float)}
-    return {key: statistics.median(figures[key] for figures in rounds) for key in sorted(keys)}
+    m = {key: statistics.median(figures[key] for figures in rounds) for key in sorted(keys)}
+    for key in {key for figures in rounds for key in figures if key.endswith(".load_samples")}:
+        pooled = [sample for figures in rounds for sample in figures.get(key, [])]
+        m[key.removesuffix(".load_samples") + ".page_load"] = statistics.median(pooled)
+    return m
 
 
 def fmt(value: float, unit: str = "ms") -> str:
@@ -316,13 +351,16 @@ def report(m: dict[str, float], rounds: int, calls: int, incognito: bool) -> str
         ("F", "tag, repeat visit after E (snapshot made in the browser)", "F"),
         ("H", "host page alone, first visit", "H1"),
         ("H", "host page alone, repeat visit", "H2"),
+        ("S", "host page with an empty script served as the tag is, first visit", "S1"),
+        ("S", "host page with an empty script served as the tag is, repeat visit", "S2"),
     ]
     lines = [
         f"Medians of {rounds} rounds, each visitor a new "
         f"{'in-memory (incognito) browser context' if incognito else 'browser profile'}; "
         "ratios are to the floor A measured in the same run. TBT: total blocking time of the "
-        f"page's main thread. `load`: the page's load event; for B, C and H the median of "
-        f"{LOAD_SAMPLES} more visitors each round.",
+        f"page's main thread. `load`: the page's load event; for B, C, H and S the median of "
+        f"{LOAD_SAMPLES} more visits a round ({LOAD_SAMPLES * rounds} in all) in one browser, "
+        "each sample a new origin.",
         "",
         "| | scenario | ready | ready / A | first `run` | TBT | `load` | bytes fetched |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
@@ -330,12 +368,14 @@ def report(m: dict[str, float], rounds: int, calls: int, incognito: bool) -> str
     for letter, name, key in rows:
         ready = m.get(f"{key}.ready")
         first_run = m.get(f"{key}.first_run")
-        load = m.get(f"{key}.page_load", m[f"{key}.load"])
+        load = m.get(f"{key}.page_load", m.get(f"{key}.load"))
+        tbt, transferred = m.get(f"{key}.tbt"), m.get(f"{key}.bytes")
         lines.append(
             f"| {letter} | {name} | {fmt(ready) if ready else '—'} | "
             f"{fmt(ready / m['A.ready'], 'x') if ready else '—'} | "
-            f"{fmt(first_run) if first_run else '—'} | {fmt(m[f'{key}.tbt'])} | "
-            f"{fmt(load)} | {fmt(m[f'{key}.bytes'], 'bytes')} |"
+            f"{fmt(first_run) if first_run else '—'} | "
+            f"{fmt(tbt) if tbt is not None else '—'} | {fmt(load) if load else '—'} | "
+            f"{fmt(transferred, 'bytes') if transferred is not None else '—'} |"
         )
     burst = "in order, none lost" if m["burst.wrong"] == 0 else "SOME LOST, LATE OR OUT OF ORDER"
     lines += [
@@ -387,7 +427,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             with sync_playwright() as playwright:
                 urls = (base_url, plain_base_url)
-                visits = Visits(playwright, urls, args.calls, args.incognito)
+                origins = partial(new_origin, server)
+                visits = Visits(playwright, urls, origins, args.calls, args.incognito)
                 scenarios = [visits.floor, visits.tag, visits.snippet, visits.host, visits.plain]
                 # Warms the server's compressed copies and the disk, which no round should pay.
                 visits.tag()
