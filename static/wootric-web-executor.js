@@ -24,8 +24,6 @@
   const ENCODE_MAX_DEPTH = 64;
   const ENCODE_MAX_VALUES = 20000;
   const ENCODE_MAX_CHARACTERS = 2000000;
-  // Where the core keeps the visitor's consent choice ("granted" or "revoked").
-  const CONSENT_KEY = 'wootric_web_consent';
   // Methods that Python handles: each becomes a `call` message.
   const CALL_METHODS = ['identify', 'track', 'page', 'group', 'alias', 'screen', 'reset',
     'setAnonymousId'];
@@ -972,10 +970,8 @@
   // Start-up.
 
   const stored = readStored();
-  // The core's consent rule (wootric_web/session.py), applied here too because the executor
-  // itself keeps calls in storage (wootric_web_pending): without consent, no call's data is kept.
-  let consented = stored.local[CONSENT_KEY] !== 'revoked' &&
-    (!flag('data-consent') || stored.local[CONSENT_KEY] === 'granted');
+  // Without consent, no call's data is kept in storage (wootric_web_pending).
+  let consented = handoff.consentGiven(stored);
 
   function start() {
     config = readConfig();

@@ -16,8 +16,7 @@
 
   const PREFIX = '[wootric-web] ';
   const MARK = '__wootricWeb';
-  // What the executor expects to find handed over; bumped when that changes, so that a tag and
-  // an executor cached from different releases refuse each other rather than misbehave.
+  // Bumped when what the executor is handed changes: mismatched releases then refuse each other.
   const HANDOFF_VERSION = 1;
   // Methods that Python handles: each is called with the page context of its moment.
   const CALL_METHODS = ['identify', 'track', 'page', 'group', 'alias', 'screen', 'reset',
@@ -26,10 +25,12 @@
   const NO_OP_METHODS = ['trackSubmit', 'trackClick', 'trackLink', 'trackForm', 'pageview',
     'addSourceMiddleware', 'addIntegrationMiddleware', 'addDestinationMiddleware', 'register'];
   const CHAINED_METHODS = ['on', 'once', 'off', 'debug']; // these return analytics itself
+  // Where the core keeps the visitor's consent choice ("granted" or "revoked").
+  const CONSENT_KEY = 'wootric_web_consent';
   // What analytics.user() reads before Python has said anything: analytics.js's identity keys.
   const STORED_KEYS = {
     local: ['ajs_anonymous_id', 'ajs_user_id', 'ajs_user_traits', 'ajs_group_id',
-      'ajs_group_properties', 'wootric_web_consent'],
+      'ajs_group_properties', CONSENT_KEY],
     cookie: ['ajs_anonymous_id', 'ajs_user_id', 'ajs_group_id'],
   };
 
@@ -227,8 +228,7 @@
 
   // ---------------------------------------------------------------------------------------------
   // Calls not yet handled when the page goes away are kept for the site's next page load, as
-  // analytics.js keeps undelivered events; the next load applies them before its own calls.
-  // The executor keeps its own; until it has taken over, this keeps the early calls.
+  // analytics.js keeps undelivered events. The executor keeps its own; this, the early calls.
 
   const PENDING_KEY = 'wootric_web_pending';
   const PENDING_MAX_CALLS = 100;
@@ -288,16 +288,24 @@
   }
 
   /**
+   * Whether calls may be kept in storage, by the core's consent rule (wootric_web/session.py):
+   * Python may not have answered yet. `data-consent` asks for a choice; "revoked" always wins.
+   */
+  function consentGiven(stored) {
+    const choice = stored.local[CONSENT_KEY];
+    const attribute = script ? script.getAttribute('data-consent') : null;
+    const required = attribute !== null && attribute !== 'false';
+    return choice !== 'revoked' && (!required || choice === 'granted');
+  }
+
+  /**
    * The page is going away before the executor has arrived. Its calls are kept in the form the
    * executor keeps them (with its Date and function markers); a call JSON cannot carry is lost
-   * with the page. The visitor's consent rule is the core's (wootric_web/session.py).
+   * with the page.
    */
   function keepEarlyCalls() {
     if (executor) return;
-    const { local } = readStored();
-    const choice = local.wootric_web_consent;
-    const consentRequired = script && ![null, 'false'].includes(script.getAttribute('data-consent'));
-    if (choice === 'revoked' || (consentRequired && choice !== 'granted')) return;
+    if (!consentGiven(readStored())) return;
     const marked = function (key, value) {
       const raw = this[key];
       if (raw instanceof Date) return { $wootric: 'date', ms: raw.getTime() };
@@ -369,7 +377,7 @@
     if (script?.nonce) element.nonce = script.nonce; // a page's nonce policy admits it too
     // The executor finds what it takes over on the element that loads it.
     element.wootricWeb = { version: HANDOFF_VERSION, api, script, pageContext, readStored,
-      loadId: LOAD_ID, earlyKept: () => earlyKept, keepPending, takePending, takeOver,
+      consentGiven, loadId: LOAD_ID, earlyKept: () => earlyKept, keepPending, takePending, takeOver,
       fail: () => executorMissing(url) };
     element.addEventListener('error', () => executorMissing(url));
     (document.head || document.documentElement).appendChild(element);
