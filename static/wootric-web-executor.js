@@ -36,7 +36,7 @@
     handoff?.fail?.();
     return;
   }
-  const { api, script, pageContext, readStored, guarded } = handoff;
+  const { api, script, pageContext, readStored } = handoff;
 
   // ---------------------------------------------------------------------------------------------
   // Configuration, from the script tag's attributes.
@@ -765,27 +765,24 @@
 
   const LOAD_ID = handoff.loadId;
   const unhandled = new Map(); // call id -> {load, at, method, args, page}, until Python is done
-  let pendingSaved = handoff.earlyKept(); // the store holds this load's calls, so it must follow them
 
   /** Sends a call to Python and keeps it until Python has handled it. */
   function sendCall(id, entry) {
     unhandled.set(id, entry);
-    if (pendingSaved) savePending();
+    if (handoff.pendingKept()) savePending();
     send({ kind: 'call', id, method: entry.method, args: entry.args, page: entry.page });
   }
 
   /** Python is done with a call (or could not handle it, which it said): it is no longer kept. */
   function handled(id) {
-    if (unhandled.delete(id) && pendingSaved) savePending();
+    if (unhandled.delete(id) && handoff.pendingKept()) savePending();
     finishCall(id);
   }
 
   /** Stores this load's unhandled calls beside other loads' (another tab's, say), with consent. */
   function savePending() {
     const mine = consented ? [...unhandled.values()] : [];
-    if (!pendingSaved && mine.length === 0) return;
-    handoff.keepPending(mine);
-    pendingSaved = mine.length > 0;
+    if (mine.length || handoff.pendingKept()) handoff.keepPending(mine);
   }
 
   /** Applies the calls a previous page load left, once. */
@@ -884,16 +881,12 @@
   // ---------------------------------------------------------------------------------------------
   // The public API: what window.analytics does once the tag has handed it over.
 
-  let readyResolve;
-  const readyPromise = new Promise((resolve) => {
-    readyResolve = resolve;
-  });
   let isReady = false;
 
   function markReady() {
     if (isReady) return;
     isReady = true;
-    readyResolve();
+    handoff.markReady();
     emit('ready', []);
   }
 
@@ -914,21 +907,13 @@
   /** analytics.consent: the core applies the visitor's choice and remembers it. */
   function setConsent(granted) {
     consented = granted;
-    if (pendingSaved) savePending(); // a revoked choice takes this load's calls out of storage
+    if (handoff.pendingKept()) savePending(); // a revoked choice takes this load's calls out of storage
     return send({ kind: 'consent', granted }, granted ? 'consent granted' : 'consent revoked');
   }
 
   // Each takes the method's arguments as a list (and calls, the page context of their moment);
   // the tag wraps them so that none throws into the page.
   const methods = {
-    ready: ([callback]) => readyPromise.then(() => {
-      if (typeof callback !== 'function') return;
-      try {
-        callback();
-      } catch (error) {
-        console.error(PREFIX + 'the callback given to analytics.ready() threw:', error);
-      }
-    }),
     debug: ([flag]) => {
       debug = flag !== false;
       return api;

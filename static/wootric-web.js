@@ -27,7 +27,7 @@
   const CHAINED_METHODS = ['on', 'once', 'off', 'debug']; // these return analytics itself
   // Where the core keeps the visitor's consent choice ("granted" or "revoked").
   const CONSENT_KEY = 'wootric_web_consent';
-  // What analytics.user() reads before Python has said anything: analytics.js's identity keys.
+  // Read at start-up for the core, and by analytics.user() before Python answers.
   const STORED_KEYS = {
     local: ['ajs_anonymous_id', 'ajs_user_id', 'ajs_user_traits', 'ajs_group_id',
       'ajs_group_properties', CONSENT_KEY],
@@ -104,10 +104,7 @@
     return { local, cookie: readCookies() };
   }
 
-  /**
-   * The identity as stored, for analytics.user() until Python reports one. Python's reading
-   * rules win from then on; this reads ids the two ways analytics.js writes them.
-   */
+  /** The stored identity, for analytics.user() until Python reports one (its rules win then). */
   function storedIdentity() {
     const stored = readStored();
     const unquote = (raw) => {
@@ -145,8 +142,7 @@
   }
 
   // ---------------------------------------------------------------------------------------------
-  // window.analytics: each method goes to the executor once it is here, and waits in `early`
-  // until then.
+  // window.analytics: each method goes to the executor once it is here, and waits until then.
 
   // {name, args, page, at, resolve} per method call, in the order they were made.
   const early = [];
@@ -167,9 +163,21 @@
     (...args) => dispatch(name, args, CALL_METHODS.includes(name) ? pageContext() : null),
     () => (CHAINED_METHODS.includes(name) ? api : Promise.resolve()));
 
-  for (const name of [...CALL_METHODS, 'ready', ...CHAINED_METHODS]) api[name] = method(name);
+  for (const name of [...CALL_METHODS, ...CHAINED_METHODS]) api[name] = method(name);
   api.consent = { grant: method('consent.grant'), revoke: method('consent.revoke') };
-  for (const method of NO_OP_METHODS) api[method] = () => Promise.resolve();
+  for (const name of NO_OP_METHODS) api[name] = () => Promise.resolve();
+
+  // Resolved by the executor once the beacon has loaded or failed; at once without an executor.
+  let markReady;
+  const readyPromise = new Promise((resolve) => (markReady = resolve));
+  api.ready = guarded('ready', (callback) => readyPromise.then(() => {
+    if (typeof callback !== 'function') return;
+    try {
+      callback();
+    } catch (error) {
+      console.error(PREFIX + 'the callback given to analytics.ready() threw:', error);
+    }
+  }), () => readyPromise);
 
   /** analytics.user(): synchronous reads of the identity Python last reported, or the stored one. */
   const known = () => executor?.identity() ?? (stored ??= storedIdentity());
@@ -236,7 +244,7 @@
   // localStorage holds about 5 MB for the whole site, the page's own data included.
   const PENDING_MAX_CHARACTERS = 1000000;
   const LOAD_ID = Math.random().toString(36).slice(2); // tells this load's entries from others'
-  let earlyKept = false; // the store holds early calls of this load
+  let pendingKept = false; // the store holds calls of this load, so it must follow them
 
   /** Stored calls, oldest first: recent enough, well-formed, and no more than the limit. */
   function readPending() {
@@ -256,6 +264,7 @@
 
   /** Stores this load's unhandled calls, `mine`, in place of those it stored before. */
   function keepPending(mine) {
+    pendingKept = mine.length > 0;
     const others = readPending().filter((entry) => entry.load !== LOAD_ID);
     let kept = [...others, ...mine].slice(-PENDING_MAX_CALLS);
     let text = JSON.stringify(kept);
@@ -273,7 +282,7 @@
 
   /**
    * The calls earlier page loads left, once: they leave the store as they are read. This load's
-   * own early calls, kept when the page was hidden, stay until the executor replaces them.
+   * own calls, kept when the page was hidden, stay until the executor replaces them.
    */
   function takePending() {
     const entries = readPending();
@@ -299,9 +308,8 @@
   }
 
   /**
-   * The page is going away before the executor has arrived. Its calls are kept in the form the
-   * executor keeps them (with its Date and function markers); a call JSON cannot carry is lost
-   * with the page.
+   * The page is going away before the executor has arrived: its calls are kept as the executor
+   * keeps them (Date and function markers); one JSON cannot carry is lost with the page.
    */
   function keepEarlyCalls() {
     if (executor) return;
@@ -321,8 +329,7 @@
         // a value that contains itself, say
       }
     }
-    if (mine.length || earlyKept) keepPending(mine);
-    earlyKept = mine.length > 0;
+    if (mine.length || pendingKept) keepPending(mine);
   }
   // pagehide is the last event a page reliably gets, and a hidden page may be discarded unseen.
   window.addEventListener('pagehide', keepEarlyCalls);
@@ -354,19 +361,13 @@
     const message = `The rest of wootric-web could not be loaded from ${url}; no survey can show.`;
     console.error(PREFIX + message + ` (${code})`);
     window.dispatchEvent(new CustomEvent('wootric-web:error', { detail: { code, message } }));
-    const resolved = () => Promise.resolve();
-    const inert = { identity: () => null, ready: ([callback]) => resolved().then(() => {
-      try {
-        if (typeof callback === 'function') callback();
-      } catch (error) {
-        console.error(PREFIX + 'the callback given to analytics.ready() threw:', error);
-      }
-    }) };
-    for (const method of [...CALL_METHODS, 'consent.grant', 'consent.revoke']) {
-      inert[method] = resolved;
+    const inert = { identity: () => null };
+    for (const name of [...CALL_METHODS, 'consent.grant', 'consent.revoke']) {
+      inert[name] = () => Promise.resolve();
     }
-    for (const method of CHAINED_METHODS) inert[method] = () => api;
+    for (const name of CHAINED_METHODS) inert[name] = () => api;
     takeOver(inert);
+    markReady();
   }
 
   function addExecutor() {
@@ -377,8 +378,8 @@
     if (script?.nonce) element.nonce = script.nonce; // a page's nonce policy admits it too
     // The executor finds what it takes over on the element that loads it.
     element.wootricWeb = { version: HANDOFF_VERSION, api, script, pageContext, readStored,
-      consentGiven, loadId: LOAD_ID, earlyKept: () => earlyKept, keepPending, takePending, takeOver,
-      fail: () => executorMissing(url) };
+      consentGiven, loadId: LOAD_ID, pendingKept: () => pendingKept, keepPending, takePending,
+      markReady, takeOver, fail: () => executorMissing(url) };
     element.addEventListener('error', () => executorMissing(url));
     (document.head || document.documentElement).appendChild(element);
   }
