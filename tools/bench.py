@@ -390,7 +390,9 @@ def report(m: dict[str, float], rounds: int, calls: int, incognito: bool) -> str
     ]
     for target in TARGETS:
         value = target.figure(m)
-        shown = f"{value:,.2f}" if target.unit in ("x", "ms", "") else f"{value:,.1f}"
+        # Ratios to three places, so that one just over its limit does not print as equal to it.
+        places = {"x": 3, "ms": 2, "": 2}.get(target.unit, 1)
+        shown = f"{value:,.{places}f}"
         lines.append(
             f"| {target.name} | {shown} {target.unit} | {target.limit:g} {target.unit} | "
             f"{'yes' if value <= target.limit else '**no**'} |"
