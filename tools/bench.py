@@ -50,7 +50,11 @@ VARIANTS = {"host": None, "tag": "variant-tag.html", "snippet": "variant-snippet
 VARIANTS_WITH_QUERY = {"burst": "variant-burst.html"}
 MARKER = "<!-- variant -->"
 TIMEOUT_MS = 120_000
-LOAD_SAMPLES = 8  # new origins per round for each `load` figure
+# New origins per round for each `load` figure. The tag's share of a 45 ms `load` is a few
+# milliseconds and one sample's noise about 6 ms: 80 samples put the ratio within about ±4%.
+LOAD_SAMPLES = 16
+# `load` ratios, page with a script / host page alone, given with a 95% interval.
+LOAD_RATIOS = {"B": "H1", "C": "H2", "S1": "H1", "S2": "H2"}
 
 # Bytes that crossed the network for a page and its workers: Resource Timing's transferSize
 # (0 for a cache hit, headers only for a 304).
@@ -86,6 +90,7 @@ class Target:
     figure: Callable[[dict[str, float]], float]
     limit: float
     unit: str
+    interval: str = ""  # a key of LOAD_RATIOS: the figure's 95% interval is reported with it
 
 
 TARGETS = [
@@ -103,12 +108,14 @@ TARGETS = [
         lambda m: m["B.page_load"] / m["H1.page_load"],
         1.05,
         "x",
+        interval="B",
     ),
     Target(
         "repeat visit load / host page load",
         lambda m: m["C.page_load"] / m["H2.page_load"],
         1.05,
         "x",
+        interval="C",
     ),
 ]
 
@@ -321,14 +328,35 @@ def percentile(ordered: Sequence[float], rank: float) -> float:
     return float(ordered[index])
 
 
+def ratio_interval(
+    numerators: Sequence[float], denominators: Sequence[float], draws: int = 2000
+) -> tuple[float, float]:
+    """A 95% bootstrap interval for median(numerators) / median(denominators): how far that ratio
+    would move were the samples taken again. Seeded, so that a run's report can be recomputed."""
+    draw = random.Random(0).choices
+    ratios = sorted(
+        statistics.median(draw(numerators, k=len(numerators)))
+        / statistics.median(draw(denominators, k=len(denominators)))
+        for _ in range(draws)
+    )
+    return ratios[round(0.025 * draws)], ratios[round(0.975 * draws) - 1]
+
+
 def medians(rounds: list[dict[str, Any]]) -> dict[str, float]:
     """Each figure's median over the rounds; `X.load_samples` lists give `X.page_load`, the
-    median of all their samples together."""
+    median of all their samples together, and `X.load_ratio_low`/`_high` the 95% interval of
+    its ratio to the host page's (LOAD_RATIOS)."""
     keys = {key for figures in rounds for key, value in figures.items() if isinstance(value, float)}
     m = {key: statistics.median(figures[key] for figures in rounds) for key in sorted(keys)}
+    pooled: dict[str, list[float]] = {}
     for key in {key for figures in rounds for key in figures if key.endswith(".load_samples")}:
-        pooled = [sample for figures in rounds for sample in figures.get(key, [])]
-        m[key.removesuffix(".load_samples") + ".page_load"] = statistics.median(pooled)
+        name = key.removesuffix(".load_samples")
+        pooled[name] = [sample for figures in rounds for sample in figures.get(key, [])]
+        m[name + ".page_load"] = statistics.median(pooled[name])
+    for name, host in LOAD_RATIOS.items():
+        if name in pooled and host in pooled:
+            low, high = ratio_interval(pooled[name], pooled[host])
+            m[name + ".load_ratio_low"], m[name + ".load_ratio_high"] = low, high
     return m
 
 
@@ -392,12 +420,26 @@ def report(m: dict[str, float], rounds: int, calls: int, incognito: bool) -> str
         value = target.figure(m)
         # Ratios to three places, so that one just over its limit does not print as equal to it.
         places = {"x": 3, "ms": 2, "": 2}.get(target.unit, 1)
-        shown = f"{value:,.{places}f}"
+        shown = f"{value:,.{places}f} {target.unit}"
+        if target.interval:
+            shown += f" ({interval(m, target.interval)})"
         lines.append(
-            f"| {target.name} | {shown} {target.unit} | {target.limit:g} {target.unit} | "
+            f"| {target.name} | {shown} | {target.limit:g} {target.unit} | "
             f"{'yes' if value <= target.limit else '**no**'} |"
         )
+    lines += [
+        "",
+        "The same ratio for S, an empty script served as the tag is (what any script tag costs "
+        "this page): first visit "
+        f"{m['S1.page_load'] / m['H1.page_load']:.3f} x ({interval(m, 'S1')}), repeat visit "
+        f"{m['S2.page_load'] / m['H2.page_load']:.3f} x ({interval(m, 'S2')}).",
+    ]
     return "\n".join(lines)
+
+
+def interval(m: dict[str, float], name: str) -> str:
+    """The 95% interval of a `load` ratio, as the report shows it."""
+    return f"95%: {m[name + '.load_ratio_low']:.3f}-{m[name + '.load_ratio_high']:.3f}"
 
 
 def chromium_version() -> str:
