@@ -345,6 +345,8 @@ async function installWheel(pyodide, wheel) {
   const bytes = await wheel.bytes();
   const sitePackages = pyodide.runPython("import site; site.getsitepackages()[0]");
   pyodide.unpackArchive(bytes, "wheel", { extractDir: sitePackages });
+  // All the worker will ever import of ours: a restored snapshot has the modules but not these
+  // files (tests/unit/test_snapshot_imports.py keeps it so).
   pyodide.runPython("import wootric_web.protocol");
   // The key names what was really installed, should the manifest be out of date.
   return sha256Hex(bytes);

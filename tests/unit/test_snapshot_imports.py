@@ -1,0 +1,38 @@
+"""What the worker's memory snapshot must hold of the package.
+
+The worker takes its snapshot once `wootric_web.protocol` is imported. A restored snapshot brings
+back the interpreter's memory but not the wheel's files (they live outside it, in the browser's
+in-memory file system), so a module first imported after that point could not be found on a
+snapshot boot while it works on a plain one: every module the worker may need must already be
+imported by the protocol.
+"""
+
+from __future__ import annotations
+
+import pkgutil
+import subprocess
+import sys
+
+import wootric_web
+
+# Needs Pyodide's `js` module: imported only by the Python API on a page's main thread.
+MAIN_THREAD_ONLY = {"wootric_web.browser_page"}
+
+LOADED_BY_PROTOCOL = """
+import sys
+import wootric_web.protocol
+print("\\n".join(name for name in sys.modules if name.startswith("wootric_web.")))
+"""
+
+
+def test_importing_the_protocol_imports_every_module_the_worker_may_need() -> None:
+    modules = pkgutil.iter_modules(wootric_web.__path__)
+    package = {f"wootric_web.{module.name}" for module in modules}
+    # A fresh interpreter: this one has imported whatever other tests needed.
+    result = subprocess.run(
+        [sys.executable, "-c", LOADED_BY_PROTOCOL], capture_output=True, text=True, check=True
+    )
+    loaded = set(result.stdout.split())
+
+    assert package - MAIN_THREAD_ONLY - loaded == set()
+    assert package >= MAIN_THREAD_ONLY  # the exception names a module that exists
