@@ -18,6 +18,7 @@
   const MARK = '__wootricWeb';
   // Bumped when what the executor is handed changes: mismatched releases then refuse each other.
   const HANDOFF_VERSION = 1;
+  const LOAD_WAIT_MS = 10000; // the executor comes at `load`, or this long after the tag ran
   // Methods that Python handles: each is called with the page context of its moment.
   const CALL_METHODS = ['identify', 'track', 'page', 'group', 'alias', 'screen', 'reset',
     'setAnonymousId'];
@@ -141,7 +142,6 @@
     };
   }
 
-  // ---------------------------------------------------------------------------------------------
   // window.analytics: each method goes to the executor once it is here, and waits until then.
 
   // {name, args, page, at, resolve} per method call, in the order they were made.
@@ -234,7 +234,6 @@
     };
   }
 
-  // ---------------------------------------------------------------------------------------------
   // Calls not yet handled when the page goes away are kept for the site's next page load, as
   // analytics.js keeps undelivered events. The executor keeps its own; this, the early calls.
 
@@ -276,7 +275,7 @@
       if (kept.length) window.localStorage.setItem(PENDING_KEY, text);
       else window.localStorage.removeItem(PENDING_KEY);
     } catch {
-      // storage unavailable or full: the calls are lost with the page, as they would have been
+      // storage unavailable or full: the calls are lost with the page
     }
   }
 
@@ -337,7 +336,6 @@
     if (document.visibilityState === 'hidden') keepEarlyCalls();
   });
 
-  // ---------------------------------------------------------------------------------------------
   // The executor, added once the page has loaded: a script added before then would hold up the
   // page's `load` event until it had been fetched and run.
 
@@ -384,6 +382,16 @@
     (document.head || document.documentElement).appendChild(element);
   }
 
+  // A request that never ends (a stalled image, a stream) would hold the calls back for good.
+  let loadWait;
+  function addExecutorOnce() {
+    clearTimeout(loadWait);
+    window.removeEventListener('load', addExecutorOnce);
+    addExecutor();
+  }
   if (document.readyState === 'complete') addExecutor();
-  else window.addEventListener('load', addExecutor, { once: true });
+  else {
+    window.addEventListener('load', addExecutorOnce);
+    loadWait = setTimeout(addExecutorOnce, LOAD_WAIT_MS);
+  }
 })();

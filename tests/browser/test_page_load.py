@@ -16,6 +16,8 @@ PAGE = "pages/plain.html"
 EXECUTOR = "**/static/wootric-web-executor.js"
 # The tag is compiled and run before the page's `load` event: it must stay small.
 TAG_MAX_BYTES = 16_000
+# How long the tag waits for `load` before it adds the executor all the same (LOAD_WAIT_MS).
+LOAD_WAIT_MS = 10_000
 
 
 def hold(page: Page) -> list[Route]:
@@ -114,6 +116,33 @@ def test_the_executor_on_its_own_does_nothing_but_say_so(
 
     assert page.evaluate("typeof window.analytics") == "undefined"
     assert page.evaluate("typeof window.wootricSettings") == "undefined"
+
+
+# Resolves once the tag has run (the page's script element fires `load` after it has).
+TAG_HAS_RUN = """() => window.analytics?.initialized || new Promise((resolve) => {
+    document.querySelector('script[src$="/wootric-web.js"]').addEventListener('load', resolve);
+})"""
+
+
+def test_a_page_whose_load_never_comes_gets_its_executor_all_the_same(
+    page: Page, server_url: str
+) -> None:
+    page.clock.install()  # the tag's wait for `load` is cut short below, not waited out
+    page.route("**/stalled.png", lambda route: None)  # never answered: no `load` event
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(server_url + "pages/stalled-load.html", wait_until="domcontentloaded")
+    page.evaluate(TAG_HAS_RUN)
+    page.evaluate("() => { analytics.identify('u-1', { email: 'ada@example.com' }); }")
+    assert not any(url.endswith("/wootric-web-executor.js") for url in requested)
+
+    page.clock.fast_forward(LOAD_WAIT_MS)
+    seen: dict[str, Any] = page.evaluate("""async () => {
+        await within(analytics.ready());
+        return { email: wootricSettings.email, readyState: document.readyState };
+    }""")
+
+    assert seen == {"email": "ada@example.com", "readyState": "interactive"}
 
 
 def test_calls_made_before_the_executor_arrives_outlive_a_page_left_before_then(
