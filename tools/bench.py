@@ -53,8 +53,9 @@ TIMEOUT_MS = 120_000
 # New origins per round for each `load` figure. The tag's share of a 45 ms `load` is a few
 # milliseconds and one sample's noise about 6 ms: 80 samples put the ratio within about ±4%.
 LOAD_SAMPLES = 16
-# `load` ratios, page with a script / host page alone, given with a 95% interval.
-LOAD_RATIOS = {"B": "H1", "C": "H2", "S1": "H1", "S2": "H2"}
+# `load` ratios given with a 95% interval: each page with a script to the host page alone, and
+# the tag's page to the page with an empty script (the tag's own share).
+LOAD_RATIOS = [("B", "H1"), ("C", "H2"), ("S1", "H1"), ("S2", "H2"), ("B", "S1"), ("C", "S2")]
 
 # Bytes that crossed the network for a page and its workers: Resource Timing's transferSize
 # (0 for a cache hit, headers only for a 304).
@@ -90,7 +91,7 @@ class Target:
     figure: Callable[[dict[str, float]], float]
     limit: float
     unit: str
-    interval: str = ""  # a key of LOAD_RATIOS: the figure's 95% interval is reported with it
+    interval: tuple[str, str] | None = None  # one of LOAD_RATIOS, reported with its interval
 
 
 TARGETS = [
@@ -108,14 +109,14 @@ TARGETS = [
         lambda m: m["B.page_load"] / m["H1.page_load"],
         1.05,
         "x",
-        interval="B",
+        interval=("B", "H1"),
     ),
     Target(
         "repeat visit load / host page load",
         lambda m: m["C.page_load"] / m["H2.page_load"],
         1.05,
         "x",
-        interval="C",
+        interval=("C", "H2"),
     ),
 ]
 
@@ -344,8 +345,8 @@ def ratio_interval(
 
 def medians(rounds: list[dict[str, Any]]) -> dict[str, float]:
     """Each figure's median over the rounds; `X.load_samples` lists give `X.page_load`, the
-    median of all their samples together, and `X.load_ratio_low`/`_high` the 95% interval of
-    its ratio to the host page's (LOAD_RATIOS)."""
+    median of all their samples together, and `X/Y.load_low`/`_high` the 95% interval of the
+    ratio of X's to Y's (LOAD_RATIOS)."""
     keys = {key for figures in rounds for key, value in figures.items() if isinstance(value, float)}
     m = {key: statistics.median(figures[key] for figures in rounds) for key in sorted(keys)}
     pooled: dict[str, list[float]] = {}
@@ -353,10 +354,10 @@ def medians(rounds: list[dict[str, Any]]) -> dict[str, float]:
         name = key.removesuffix(".load_samples")
         pooled[name] = [sample for figures in rounds for sample in figures.get(key, [])]
         m[name + ".page_load"] = statistics.median(pooled[name])
-    for name, host in LOAD_RATIOS.items():
-        if name in pooled and host in pooled:
-            low, high = ratio_interval(pooled[name], pooled[host])
-            m[name + ".load_ratio_low"], m[name + ".load_ratio_high"] = low, high
+    for name, other in LOAD_RATIOS:
+        if name in pooled and other in pooled:
+            low, high = ratio_interval(pooled[name], pooled[other])
+            m[f"{name}/{other}.load_low"], m[f"{name}/{other}.load_high"] = low, high
     return m
 
 
@@ -422,24 +423,30 @@ def report(m: dict[str, float], rounds: int, calls: int, incognito: bool) -> str
         places = {"x": 3, "ms": 2, "": 2}.get(target.unit, 1)
         shown = f"{value:,.{places}f} {target.unit}"
         if target.interval:
-            shown += f" ({interval(m, target.interval)})"
+            shown += f" ({interval(m, *target.interval)})"
         lines.append(
             f"| {target.name} | {shown} | {target.limit:g} {target.unit} | "
             f"{'yes' if value <= target.limit else '**no**'} |"
         )
     lines += [
         "",
-        "The same ratio for S, an empty script served as the tag is (what any script tag costs "
-        "this page): first visit "
-        f"{m['S1.page_load'] / m['H1.page_load']:.3f} x ({interval(m, 'S1')}), repeat visit "
-        f"{m['S2.page_load'] / m['H2.page_load']:.3f} x ({interval(m, 'S2')}).",
+        "`load` with S, an empty script served as the tag is (what any script tag costs this "
+        f"page), to the host page's: first visit {load_ratio(m, 'S1', 'H1')}, repeat visit "
+        f"{load_ratio(m, 'S2', 'H2')}. With the tag, to S's (the tag's own share): first visit "
+        f"{load_ratio(m, 'B', 'S1')}, repeat visit {load_ratio(m, 'C', 'S2')}.",
     ]
     return "\n".join(lines)
 
 
-def interval(m: dict[str, float], name: str) -> str:
+def interval(m: dict[str, float], name: str, other: str) -> str:
     """The 95% interval of a `load` ratio, as the report shows it."""
-    return f"95%: {m[name + '.load_ratio_low']:.3f}-{m[name + '.load_ratio_high']:.3f}"
+    return f"95%: {m[f'{name}/{other}.load_low']:.3f}-{m[f'{name}/{other}.load_high']:.3f}"
+
+
+def load_ratio(m: dict[str, float], name: str, other: str) -> str:
+    """A `load` ratio and its 95% interval, as the report shows it."""
+    ratio = m[f"{name}.page_load"] / m[f"{other}.page_load"]
+    return f"{ratio:.3f} x ({interval(m, name, other)})"
 
 
 def chromium_version() -> str:
