@@ -51,7 +51,8 @@ VARIANTS_WITH_QUERY = {"burst": "variant-burst.html"}
 MARKER = "<!-- variant -->"
 TIMEOUT_MS = 120_000
 # New origins per round for each `load` figure. The tag's share of a 45 ms `load` is a few
-# milliseconds and one sample's noise about 6 ms: 80 samples put the ratio within about ±4%.
+# milliseconds and one sample's noise about 6 ms: with 80 samples, a ratio's 95% interval is
+# still about ±5% wide, so it is reported beside the ratio.
 LOAD_SAMPLES = 16
 # `load` ratios given with a 95% interval: each page with a script to the host page alone, and
 # the tag's page to the page with an empty script (the tag's own share).
