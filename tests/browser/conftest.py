@@ -8,7 +8,8 @@ Fixtures:
     console_log            the session's ConsoleLog; `console_log.watch(context_or_page)` for
                            contexts a test makes itself (pytest-playwright's `context`, `page`
                            and `module_page` are watched already).
-    module_page            one page shared by the tests of a module, so a module boots Pyodide once.
+    module_context         one browser context shared by the tests of a module (one visitor).
+    module_page            one page of it, so a module boots Pyodide once.
     serve_under_policy     starts another server whose files carry a Content-Security-Policy.
 
 Any console error or uncaught error that no test expected fails the test during which it
@@ -142,8 +143,15 @@ def context(context: BrowserContext, console_log: ConsoleLog) -> BrowserContext:
 
 
 @pytest.fixture(scope="module")
-def module_page(browser: Browser, console_log: ConsoleLog) -> Iterator[Page]:
+def module_context(browser: Browser, console_log: ConsoleLog) -> Iterator[BrowserContext]:
+    """One visitor's browser for a module's tests: what one test's visit saves (storage, Cache
+    Storage, the HTTP cache), the next test's visit finds."""
     context = browser.new_context()
     console_log.watch(context)
-    yield context.new_page()
+    yield context
     context.close()
+
+
+@pytest.fixture(scope="module")
+def module_page(module_context: BrowserContext) -> Page:
+    return module_context.new_page()

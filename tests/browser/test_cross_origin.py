@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import BrowserContext, Page
 
 from tools.serve import Config, Server, start_in_thread
 
-from .conftest import HERE, ConsoleLog
+from .conftest import HERE
 
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Cross-site tag</title>
@@ -57,15 +57,6 @@ def site_url(cdn_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     stop(server)
 
 
-@pytest.fixture(scope="module")
-def context(browser: Browser, console_log: ConsoleLog) -> Iterator[BrowserContext]:
-    """One visitor's browser: the second visit finds what the first saved."""
-    context = browser.new_context()
-    console_log.watch(context)
-    yield context
-    context.close()
-
-
 def visit(context: BrowserContext, site_url: str) -> tuple[Page, dict[str, Any]]:
     """The site's page identifies a visitor: (page, what happened)."""
     page = context.new_page()
@@ -84,9 +75,9 @@ def visit(context: BrowserContext, site_url: str) -> tuple[Page, dict[str, Any]]
 
 
 def test_a_tag_from_another_site_runs_python_in_a_worker_and_saves_a_snapshot(
-    context: BrowserContext, site_url: str
+    module_context: BrowserContext, site_url: str
 ) -> None:
-    page, seen = visit(context, site_url)
+    page, seen = visit(module_context, site_url)
     page.close()
 
     assert seen["email"] == "ada@example.com"
@@ -98,9 +89,9 @@ def test_a_tag_from_another_site_runs_python_in_a_worker_and_saves_a_snapshot(
 
 
 def test_the_next_visit_restores_the_snapshot_saved_for_the_page(
-    context: BrowserContext, site_url: str
+    module_context: BrowserContext, site_url: str
 ) -> None:
-    page, seen = visit(context, site_url)
+    page, seen = visit(module_context, site_url)
     page.close()
 
     assert seen["email"] == "ada@example.com"

@@ -9,7 +9,6 @@ of the snapshot it saved. Every visit but one restores a snapshot, well under a 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -85,17 +84,8 @@ def applied_the_call(changes: list[dict[str, Any]]) -> bool:
 
 
 @pytest.fixture(scope="module")
-def context(browser: Browser, console_log: ConsoleLog) -> Iterator[BrowserContext]:
-    """One visitor's browser: its Cache Storage lasts for the module's tests."""
-    context = browser.new_context()
-    console_log.watch(context)
-    yield context
-    context.close()
-
-
-@pytest.fixture(scope="module")
-def first_visit(context: BrowserContext, server_url: str) -> dict[str, Any]:
-    page, seen = visit(context, server_url)
+def first_visit(module_context: BrowserContext, server_url: str) -> dict[str, Any]:
+    page, seen = visit(module_context, server_url)
     seen["keys"] = page.evaluate(SAVED_KEYS)
     page.close()
     return seen
@@ -116,9 +106,9 @@ def test_a_first_visit_saves_one_snapshot_for_the_next(first_visit: dict[str, An
 
 
 def test_a_repeat_visit_boots_from_the_saved_snapshot_and_handles_calls(
-    context: BrowserContext, server_url: str, first_visit: dict[str, Any]
+    module_context: BrowserContext, server_url: str, first_visit: dict[str, Any]
 ) -> None:
-    page, seen = visit(context, server_url)
+    page, seen = visit(module_context, server_url)
     page.close()
 
     assert seen["tried"] == ["saved"]
@@ -157,17 +147,17 @@ def test_a_repeat_visit_boots_from_the_saved_snapshot_and_handles_calls(
     ],
 )
 def test_a_failing_saved_snapshot_is_passed_over_and_replaced(
-    context: BrowserContext, server_url: str, first_visit: dict[str, Any], spoil: str
+    module_context: BrowserContext, server_url: str, first_visit: dict[str, Any], spoil: str
 ) -> None:
-    page = context.new_page()
+    page = module_context.new_page()
     page.goto(server_url + "pages/worker-boot.html")
     page.evaluate("window.booted")
     page.evaluate(spoil)
     page.close()
 
-    page, seen = visit(context, server_url)
+    page, seen = visit(module_context, server_url)
     page.close()
-    again, repaired = visit(context, server_url)
+    again, repaired = visit(module_context, server_url)
     again.close()
 
     assert seen["tried"] == ["saved", "prebuilt"]
@@ -178,10 +168,10 @@ def test_a_failing_saved_snapshot_is_passed_over_and_replaced(
 
 
 def test_a_stale_snapshot_is_ignored_and_dropped_when_a_new_one_is_saved(
-    context: BrowserContext, server_url: str, first_visit: dict[str, Any]
+    module_context: BrowserContext, server_url: str, first_visit: dict[str, Any]
 ) -> None:
     stale = "https://wootric-web.invalid/snapshot/1/0.0.1/" + "0" * 64
-    page = context.new_page()
+    page = module_context.new_page()
     page.goto(server_url + "pages/worker-boot.html")
     page.evaluate("window.booted")
     page.evaluate(
@@ -192,7 +182,7 @@ def test_a_stale_snapshot_is_ignored_and_dropped_when_a_new_one_is_saved(
     )
     page.close()
 
-    page, seen = visit(context, server_url)
+    page, seen = visit(module_context, server_url)
     keys = page.evaluate(SAVED_KEYS)
     page.close()
 
@@ -251,9 +241,9 @@ def test_a_snapshot_made_in_the_browser_holds_no_visitor_data(
 
 
 def test_the_tag_applies_calls_on_a_visit_that_boots_from_the_saved_snapshot(
-    context: BrowserContext, server_url: str, first_visit: dict[str, Any]
+    module_context: BrowserContext, server_url: str, first_visit: dict[str, Any]
 ) -> None:
-    page = context.new_page()
+    page = module_context.new_page()
     page.goto(server_url + "pages/plain.html")
     commands = page.evaluate(
         """within(analytics.identify('u-2', {email: 'ada@example.com'})).then(() =>
