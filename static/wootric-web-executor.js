@@ -16,7 +16,7 @@
   'use strict';
 
   const PREFIX = '[wootric-web] ';
-  const HANDOFF_VERSION = 1; // what wootric-web.js hands over; see HANDOFF_VERSION there
+  const HANDOFF_VERSION = 2; // what wootric-web.js hands over; see HANDOFF_VERSION there
   const DEFAULT_BEACON_URL = 'https://cdn.wootric.com/wootric-sdk.js';
   const DEFAULT_BEACON_TIMEOUT_MS = 10000;
   // Twice the core's own limits (wootric_web/values.py): the core decides what is kept and warns
@@ -24,9 +24,6 @@
   const ENCODE_MAX_DEPTH = 64;
   const ENCODE_MAX_VALUES = 20000;
   const ENCODE_MAX_CHARACTERS = 2000000;
-  // Methods that Python handles: each becomes a `call` message.
-  const CALL_METHODS = ['identify', 'track', 'page', 'group', 'alias', 'screen', 'reset',
-    'setAnonymousId'];
 
   const handoff = document.currentScript?.wootricWeb;
   if (!handoff || handoff.version !== HANDOFF_VERSION) {
@@ -36,7 +33,8 @@
     handoff?.fail?.();
     return;
   }
-  const { api, script, pageContext, readStored } = handoff;
+  // CALL_METHODS: the methods Python handles (the tag's list); each becomes a `call` message.
+  const { api, script, CALL_METHODS, pageContext, readStored } = handoff;
 
   // ---------------------------------------------------------------------------------------------
   // Configuration, from the script tag's attributes.

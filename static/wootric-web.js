@@ -17,7 +17,7 @@
   const PREFIX = '[wootric-web] ';
   const MARK = '__wootricWeb';
   // Bumped when what the executor is handed changes: mismatched releases then refuse each other.
-  const HANDOFF_VERSION = 1;
+  const HANDOFF_VERSION = 2;
   const LOAD_WAIT_MS = 10000; // the executor comes at `load`, or this long after the tag ran
   // Methods that Python handles: each is called with the page context of its moment.
   const CALL_METHODS = ['identify', 'track', 'page', 'group', 'alias', 'screen', 'reset',
@@ -46,7 +46,7 @@
       'wootric-web leaves it alone and does nothing.');
     return;
   }
-  // Only readable while this file runs, so it is taken now.
+  // Only readable while this file runs.
   const script = document.currentScript ||
     document.querySelector('script[src*="wootric-web"][data-account-token]');
 
@@ -375,9 +375,9 @@
     element.async = true;
     if (script?.nonce) element.nonce = script.nonce; // a page's nonce policy admits it too
     // The executor finds what it takes over on the element that loads it.
-    element.wootricWeb = { version: HANDOFF_VERSION, api, script, pageContext, readStored,
-      consentGiven, loadId: LOAD_ID, pendingKept: () => pendingKept, keepPending, takePending,
-      markReady, takeOver, fail: () => executorMissing(url) };
+    element.wootricWeb = { version: HANDOFF_VERSION, api, script, CALL_METHODS, pageContext,
+      readStored, consentGiven, loadId: LOAD_ID, pendingKept: () => pendingKept, keepPending,
+      takePending, markReady, takeOver, fail: () => executorMissing(url) };
     element.addEventListener('error', () => executorMissing(url));
     (document.head || document.documentElement).appendChild(element);
   }
