@@ -1,13 +1,12 @@
 /*
- * wootric-web: the one script tag.
+ * wootric-web: the script tag, added by the page or by the loader (wootric-web-loader.js).
  *
  *   <script async src="/static/wootric-web.js" data-account-token="NPS-01fe3cbc"></script>
  *
- * The page waits for this file before its `load` event, so it is kept small and does little:
- * it defines `window.analytics` at once and keeps every call, in call order, with the page
- * context of the moment it was made. Once the page has loaded, it adds the executor beside it
- * (wootric-web-executor.js), which starts Python, replays those calls and applies Python's
- * answers to the page; from then on every call goes straight to the executor.
+ * Small, as a page may wait for it before `load`: it defines `window.analytics` at once and
+ * keeps each call, in order, with the page context of its moment. Once the page has loaded it
+ * adds the executor (wootric-web-executor.js), which starts Python, replays those calls and
+ * applies Python's answers; from then on every call goes straight to the executor.
  *
  * It runs on other people's pages: it defines only `window.analytics` and never throws into them.
  */
@@ -144,7 +143,7 @@
 
   // window.analytics: each method goes to the executor once it is here, and waits until then.
 
-  // {name, args, page, at, resolve} per method call, in the order they were made.
+  // {name, args, page, at, resolve} per method call, in call order.
   const early = [];
   let executor = null; // the executor's methods, once it has taken over
   let stored = null; // storedIdentity(), read once, when analytics.user() first needs it
@@ -179,7 +178,7 @@
     }
   }), () => readyPromise);
 
-  /** analytics.user(): synchronous reads of the identity Python last reported, or the stored one. */
+  /** analytics.user(): the identity Python last reported, or the stored one. */
   const known = () => executor?.identity() ?? (stored ??= storedIdentity());
   const userView = {
     id: guarded('user().id', () => known().userId, () => null),
@@ -217,8 +216,11 @@
       if (!Array.isArray(entry) || typeof entry[0] !== 'string') return;
       const [method, ...args] = entry;
       const page = CALL_METHODS.includes(method) ? takeBufferedPageContext(args) : null;
-      if (page) dispatch(method, args, page);
-      else if (typeof api[method] === 'function') api[method](...args);
+      const body = method.split('.').reduce((object, key) => object?.[key], api); // consent.grant
+      let answer;
+      if (page) answer = dispatch(method, args, page);
+      else if (typeof body === 'function') answer = body(...args);
+      entry.done?.(answer); // the loader's promise
     } catch (error) {
       console.error(PREFIX + 'a queued call could not be replayed:', error);
     }
@@ -234,18 +236,19 @@
     };
   }
 
-  // Calls not yet handled when the page goes away are kept for the site's next page load, as
-  // analytics.js keeps undelivered events. The executor keeps its own; this, the early calls.
+  // Calls unhandled when the page goes away are kept for the next load, as analytics.js keeps
+  // undelivered events: the executor keeps its own, this the early ones.
 
   const PENDING_KEY = 'wootric_web_pending';
   const PENDING_MAX_CALLS = 100;
   const PENDING_MAX_AGE_MS = 24 * 60 * 60 * 1000;
-  // localStorage holds about 5 MB for the whole site, the page's own data included.
+  // localStorage holds about 5 MB for the whole site, the page's data included.
   const PENDING_MAX_CHARACTERS = 1000000;
-  const LOAD_ID = Math.random().toString(36).slice(2); // tells this load's entries from others'
-  let pendingKept = false; // the store holds calls of this load, so it must follow them
+  // Tells this load's entries from others'. The loader names them, and may have kept some.
+  const LOAD_ID = previous?.wootricWebLoad || Math.random().toString(36).slice(2);
+  let pendingKept = !!previous?.wootricWebLoad; // the store holds this load's calls: follow them
 
-  /** Stored calls, oldest first: recent enough, well-formed, and no more than the limit. */
+  /** Stored calls, oldest first: recent, well-formed, at most the limit. */
   function readPending() {
     let list = [];
     try {
@@ -295,10 +298,7 @@
     return entries.filter((entry) => entry.load !== LOAD_ID);
   }
 
-  /**
-   * Whether calls may be kept in storage, by the core's consent rule (wootric_web/session.py):
-   * Python may not have answered yet. `data-consent` asks for a choice; "revoked" always wins.
-   */
+  /** May calls be stored? The core's consent rule (wootric_web/session.py), before it answers. */
   function consentGiven(stored) {
     const choice = stored.local[CONSENT_KEY];
     const attribute = script ? script.getAttribute('data-consent') : null;
@@ -330,14 +330,13 @@
     }
     if (mine.length || pendingKept) keepPending(mine);
   }
-  // pagehide is the last event a page reliably gets, and a hidden page may be discarded unseen.
+  // pagehide is a page's last reliable event; a hidden page may be discarded unseen.
   window.addEventListener('pagehide', keepEarlyCalls);
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'hidden') keepEarlyCalls();
   });
 
-  // The executor, added once the page has loaded: a script added before then would hold up the
-  // page's `load` event until it had been fetched and run.
+  // The executor comes once the page has loaded: a script added before would hold `load` up.
 
   /** Called by the executor with its methods: every waiting call is handed over, in order. */
   function takeOver(methods) {
@@ -389,7 +388,7 @@
     window.removeEventListener('load', addExecutorOnce);
     addExecutor();
   }
-  if (document.readyState === 'complete') addExecutor();
+  if (document.readyState === 'complete' || previous?.wootricWebLoad) addExecutor(); // loaded
   else {
     window.addEventListener('load', addExecutorOnce);
     loadWait = setTimeout(addExecutorOnce, LOAD_WAIT_MS);

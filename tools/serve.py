@@ -6,7 +6,9 @@ so a browser revalidates (and gets a 304) instead of running stale code; a file 
 its content's hash (the prebuilt snapshot) is ``immutable`` instead, since it can never change,
 and the tag itself, ``wootric-web.js``, may be used for ten minutes without asking.
 Text and WebAssembly go gzip-encoded to a browser that accepts it, as any production server
-sends them: a third of the bytes, and small enough for a browser's in-memory cache to keep.
+sends them: a third of the bytes, and small enough for a browser's in-memory cache to keep. A
+page's ``<!-- wootric-web-loader.js -->`` becomes the loader's code (``static/``), read once per
+page and server: restart the server after changing the loader.
 
 Run ``python tools/serve.py --port 8000``, or from Python::
 
@@ -72,7 +74,15 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 TAG = "wootric-web.js"
 TAG_CACHE = "public, max-age=600"
 
-_SCRIPT_TAG = re.compile(r"<script\b[^>]*\bsrc=[\"'][^\"']*wootric-web\.js[\"'][^>]*>", re.I)
+# The tag's script element, or the loader's (whose data-src names the tag).
+_SCRIPT_TAG = re.compile(
+    r"<script\b[^>]*\s(?:data-)?src=[\"'][^\"']*wootric-web\.js[\"'][^>]*>", re.I
+)
+# A page's loader is written `<script data-src=…><!-- wootric-web-loader.js --></script>`: the
+# server puts in the loader's code, so that every page runs the one in static/ (which a site
+# pastes in whole). Unfilled, the marker is a comment to JavaScript too, and does nothing.
+LOADER_MARKER = b"<!-- wootric-web-loader.js -->"
+LOADER = "wootric-web-loader.js"
 
 
 @dataclass(frozen=True)
@@ -211,6 +221,9 @@ class Handler(BaseHTTPRequestHandler):
             prepared = self.server.prepared.get(key)
         if prepared is None:
             body = path.read_bytes()
+            if path.suffix == ".html" and LOADER_MARKER in body:
+                code = (self.server.config.static_dir / LOADER).read_bytes()
+                body = body.replace(LOADER_MARKER, b"\n" + code)
             body = self._substitute(body) if is_demo and path.suffix == ".html" else body
             prepared = prepare(path, body)
             with self.server.prepared_lock:

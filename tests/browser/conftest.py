@@ -12,12 +12,15 @@ Fixtures:
     module_page            one page of it, so a module boots Pyodide once.
     serve_under_policy     starts another server whose files carry a Content-Security-Policy.
 
+`with console_errors(page) as errors:` collects the console errors a page logs meanwhile.
+
 Any console error or uncaught error that no test expected fails the test during which it
 happened (or, for one raised while a module-scoped fixture was set up, the next test).
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
 from collections.abc import Callable, Iterator
@@ -84,6 +87,23 @@ def serve_under_policy() -> Iterator[Callable[[str], str]]:
     for server in servers:
         server.shutdown()
         server.server_close()
+
+
+@contextlib.contextmanager
+def console_errors(page: Page) -> Iterator[list[str]]:
+    """The text of every console error `page` logs while the block runs (for tests that count
+    them; expect_console_errors still has to admit them)."""
+    errors: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            errors.append(message.text)
+
+    page.on("console", on_console)
+    try:
+        yield errors
+    finally:
+        page.remove_listener("console", on_console)
 
 
 class ConsoleLog:

@@ -1,9 +1,10 @@
 """The script tag on a page that uses the Segment snippet (worker mode, the preview beacon).
 
-One page serves the whole module, so Pyodide boots once. The page queues calls in the snippet's
-stub before the tag loads; each test then makes its own calls and looks only at what those calls
-changed (`observe` in pages/harness.js returns the beacon commands the calls caused and the
-settings afterwards).
+Every test runs twice: with the tag on the page (snippet.html), and added by wootric-web's loader
+once the page has loaded (loader.html). Each serves the whole module, so Pyodide boots once for
+each. The page queues calls in the snippet's stub before the tag loads; each test then makes its
+own calls and looks only at what those calls changed (`observe` in pages/harness.js returns the
+beacon commands the calls caused and the settings afterwards).
 """
 
 from __future__ import annotations
@@ -12,16 +13,25 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import ConsoleMessage, Page
+from playwright.sync_api import Browser, Page
+
+from .conftest import ConsoleLog, console_errors
 
 JAN_1_2015 = 1420070400  # 2015-01-01T00:00:00Z in Unix seconds
 
 
-@pytest.fixture(scope="module")
-def snippet_page(module_page: Page, server_url: str) -> Page:
-    module_page.goto(server_url + "pages/snippet.html")
-    module_page.evaluate("within(queuedReady, 30000, 'analytics.ready()')")
-    return module_page
+@pytest.fixture(scope="module", params=["snippet.html", "loader.html"], ids=["tag", "loader"])
+def snippet_page(
+    request: pytest.FixtureRequest, browser: Browser, console_log: ConsoleLog, server_url: str
+) -> Iterator[Page]:
+    """The page, once its queued calls are applied; a visitor of its own for each install."""
+    context = browser.new_context()
+    console_log.watch(context)
+    page = context.new_page()
+    page.goto(server_url + "pages/" + request.param)
+    page.evaluate("within(queuedReady, 30000, 'analytics.ready()')")
+    yield page
+    context.close()
 
 
 def observe(page: Page, calls: str) -> dict[str, Any]:
@@ -74,11 +84,12 @@ def test_queued_calls_keep_the_page_context_of_the_moment_they_were_made(
 ) -> None:
     # The page changed its URL and title after queueing and before the library loaded.
     page_info = snippet_page.evaluate("wootricPreview.commands[1].settings.page_info")
+    address = snippet_page.url.split("?")[0]
 
     assert page_info == {
         "name": "Queued",
-        "path": "/pages/snippet.html",
-        "url": server_url + "pages/snippet.html",
+        "path": address.removeprefix(server_url.rstrip("/")),
+        "url": address,
         "search": "",
         "title": "Snippet page",
         "referrer": "",
@@ -191,14 +202,15 @@ def test_page_fills_in_the_page_defaults(snippet_page: Page, server_url: str) ->
     snippet_page.evaluate("history.replaceState(null, '', location.pathname + '?later=1#section')")
 
     result = observe(snippet_page, "analytics.page('Docs', 'Pricing', {plan: 'x'})")
+    address = snippet_page.url.split("?")[0]
 
     assert result["commands"] == ["page"]
     assert result["settings"]["page_info"] == {
         "category": "Docs",
         "name": "Pricing",
         "plan": "x",
-        "path": "/pages/snippet.html",
-        "url": server_url + "pages/snippet.html?later=1",  # without the #hash
+        "path": address.removeprefix(server_url.rstrip("/")),
+        "url": address + "?later=1",  # without the #hash
         "search": "?later=1",
         "title": "Snippet page, later",
         "referrer": "",
@@ -390,14 +402,7 @@ def test_a_second_tag_logs_one_error_and_sets_nothing_up(
     snippet_page: Page, expect_console_errors: list[str]
 ) -> None:
     expect_console_errors.append(r"\[wootric-web\] .*included twice")
-    errors: list[str] = []
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            errors.append(message.text)
-
-    snippet_page.on("console", on_console)
-    try:
+    with console_errors(snippet_page) as errors:
         same = snippet_page.evaluate(
             """async () => {
                 const before = window.analytics;
@@ -410,8 +415,6 @@ def test_a_second_tag_logs_one_error_and_sets_nothing_up(
                 return window.analytics === before && wootricSettings.account_token;
             }"""
         )
-    finally:
-        snippet_page.remove_listener("console", on_console)
 
     assert same == "NPS-01fe3cbc"
     assert len([text for text in errors if "included twice" in text]) == 1

@@ -96,3 +96,34 @@ def test_any_other_file_is_revalidated_before_use(base_url: str, name: str) -> N
     _, headers, _ = fetch(base_url + name)
 
     assert headers["Cache-Control"] == "no-cache"
+
+
+# --- pages with wootric-web's loader -----------------------------------------------------------
+
+LOADER_PAGE = """<script data-src="/static/wootric-web.js" data-account-token="NPS-01fe3cbc">\
+<!-- wootric-web-loader.js --></script>"""
+
+
+@pytest.fixture(scope="module")
+def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    demo, static = tmp_path_factory.mktemp("demo"), tmp_path_factory.mktemp("static")
+    (demo / "index.html").write_text(LOADER_PAGE)
+    (static / "wootric-web-loader.js").write_text("// the loader\n")
+    config = Config(demo_dir=demo, static_dir=static, account_token="NPS-AU-12345678")
+    server, url = start_in_thread(config=config)
+    yield url
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_page_gets_the_loaders_code_in_place_of_its_marker(demo_url: str) -> None:
+    _, _, body = fetch(demo_url)
+
+    assert "<!-- wootric-web-loader.js -->" not in body.decode()
+    assert '">\n// the loader\n</script>' in body.decode()
+
+
+def test_the_demos_account_token_goes_on_the_loader(demo_url: str) -> None:
+    _, _, body = fetch(demo_url)
+
+    assert 'data-src="/static/wootric-web.js" data-account-token="NPS-AU-12345678"' in body.decode()

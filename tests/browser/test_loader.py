@@ -1,0 +1,296 @@
+"""wootric-web's loader: an inline script that keeps the page's calls until `load`, then adds the
+tag.
+
+The page (pages/loader-held.html) holds an image the test answers when it chooses, so calls are
+made while the page is still loading, as on a slow page. The rest of the behaviour, with the
+Segment snippet on the page too, is test_script_tag.py's, which runs under both installs.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+import time
+from collections.abc import Callable
+
+import pytest
+from playwright.sync_api import Page, Request, Route
+
+from .conftest import HERE, console_errors
+
+PAGE = "pages/loader-held.html"
+LOADER = HERE.parents[1] / "static" / "wootric-web-loader.js"
+ICON = HERE / "pages" / "icon.svg"
+# How long the loader waits for `load` before it adds the tag all the same.
+LOAD_WAIT_MS = 10_000
+STRICT_POLICY = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'"
+
+
+def hold_image(page: Page) -> list[Route]:
+    """Holds back the page's image, and with it its `load` event; the list fills as it comes."""
+    held: list[Route] = []
+
+    def keep(route: Route) -> None:
+        held.append(route)
+
+    page.route("**/pages/icon.svg?held", keep)
+    return held
+
+
+def release(held: list[Route]) -> None:
+    for route in held:
+        route.fulfill(path=ICON, content_type="image/svg+xml")
+
+
+def loader_hash() -> str:
+    """The CSP source that admits the loader: the hash of the element's text, as pasted."""
+    digest = hashlib.sha256(("\n" + LOADER.read_text()).encode()).digest()
+    return f"'sha256-{base64.b64encode(digest).decode()}'"
+
+
+def test_calls_before_load_are_applied_once_the_page_has_loaded_in_order(
+    page: Page, server_url: str
+) -> None:
+    held = hold_image(page)
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(server_url + PAGE, wait_until="domcontentloaded")
+    queued = page.evaluate("""() => {
+        const created = new Date(Date.UTC(2018, 7, 3, 15, 28, 46, 493));
+        window.answers = [
+            analytics.identify('u-1', { email: 'ada@example.com', createdAt: created }),
+            analytics.page('Pricing'),
+            analytics.track('Signed Up', { plan: 'pro' }),
+        ];
+        // Each settles once applied: the settings are those the call left.
+        window.emailWhenIdentified = answers[0].then(() => wootricSettings.email);
+        return { queue: Array.isArray(analytics), chained: analytics.debug(false) === analytics,
+            promises: answers.every((answer) => answer instanceof Promise) };
+    }""")
+    assert queued == {"queue": True, "chained": True, "promises": True}
+    assert not [url for url in requested if "wootric-web" in url]
+
+    release(held)
+    seen = page.evaluate("""async () => {
+        await within(Promise.all(answers));
+        const [navigation] = performance.getEntriesByType('navigation');
+        const tag = performance.getEntriesByType('resource')
+            .find((entry) => entry.name.endsWith('/wootric-web.js'));
+        return { email: await emailWhenIdentified, createdAt: wootricSettings.created_at,
+            event: wootricSettings.event_name, commands: wootricPreview.commands.map(
+                (entry) => [entry.command, entry.settings.page_info?.name ?? null]),
+            tagAfterLoad: tag.startTime >= navigation.loadEventStart };
+    }""")
+
+    assert seen == {
+        "email": "ada@example.com",
+        "createdAt": 1533310126,
+        "event": "Signed Up",
+        # identify runs the survey; the first page() sends no command; track runs it again.
+        "commands": [["run", None], ["run", "Pricing"]],
+        "tagAfterLoad": True,
+    }
+
+
+def test_the_tag_gets_the_loaders_attributes_and_nonce(page: Page, server_url: str) -> None:
+    held = hold_image(page)
+    page.goto(server_url + PAGE, wait_until="domcontentloaded")
+    # A nonce set now stands for one the page was served with: the element keeps it either way.
+    page.evaluate("document.querySelector('script[data-src]').setAttribute('nonce', 'n0nce')")
+
+    release(held)
+    tag = page.evaluate("""within(analytics.ready()).then(() => {
+        const tag = document.querySelector('script[src$="/wootric-web.js"]');
+        return { attributes: Object.fromEntries([...tag.attributes].map((a) => [a.name, a.value])),
+            nonce: tag.nonce };
+    })""")
+
+    assert tag == {
+        "attributes": {
+            "data-account-token": "NPS-01fe3cbc",
+            "data-beacon-url": "/static/preview-beacon.js",
+            "src": "/static/wootric-web.js",
+        },
+        "nonce": "n0nce",
+    }
+
+
+def test_a_call_to_consent_before_load_reaches_the_tag(page: Page, server_url: str) -> None:
+    held = hold_image(page)
+    page.goto(server_url + PAGE, wait_until="domcontentloaded")
+    page.evaluate("""() => {
+        document.querySelector('script[data-src]').setAttribute('data-consent', 'required');
+        window.identified = analytics.identify('u-1', { email: 'ada@example.com' });
+        window.granted = analytics.consent.grant();
+    }""")
+
+    release(held)
+    seen = page.evaluate("""async () => {
+        await within(Promise.all([identified, granted, analytics.ready()]));
+        const choice = localStorage.getItem('wootric_web_consent');
+        return { email: wootricSettings.email, choice };
+    }""")
+
+    assert seen == {"email": "ada@example.com", "choice": "granted"}
+
+
+def test_calls_made_on_a_page_left_before_load_are_applied_on_the_next(
+    page: Page, server_url: str
+) -> None:
+    hold_image(page)  # never answered: the page is left first
+    page.goto(server_url + PAGE, wait_until="domcontentloaded")
+    page.evaluate("""() => {
+        analytics.identify('u-2', { email: 'grace@example.com' });
+        analytics.track('Before leaving', { step: 2 });
+    }""")
+
+    page.goto(server_url + "pages/plain.html")
+    seen = page.evaluate("""async () => {
+        await within(analytics.ready());
+        await within(analytics.page('Next'));  // after the kept calls, which come first
+        return { commands: wootricPreview.commands.map((entry) => [entry.command,
+            entry.settings.email ?? null, entry.settings.event_name ?? null]),
+            stored: localStorage.getItem('wootric_web_pending') };
+    }""")
+
+    assert seen["commands"][:2] == [
+        ["run", "grace@example.com", None],
+        ["run", "grace@example.com", "Before leaving"],
+    ]
+    assert seen["stored"] is None
+
+
+@pytest.mark.parametrize(
+    ("consent", "choice", "kept"),
+    [
+        (None, None, ["identify", "track"]),
+        ("required", None, []),
+        ("required", "granted", ["identify", "track"]),
+        (None, "revoked", []),
+    ],
+)
+def test_a_hidden_page_keeps_its_calls_only_as_consent_allows(
+    page: Page, server_url: str, consent: str | None, choice: str | None, kept: list[str]
+) -> None:
+    hold_image(page)
+    page.goto(server_url + PAGE, wait_until="domcontentloaded")
+    stored = page.evaluate(
+        """([consent, choice]) => {
+            if (consent) document.querySelector('script[data-src]').dataset.consent = consent;
+            if (choice) localStorage.setItem('wootric_web_consent', choice);
+            analytics.identify('u-3', { email: 'ada@example.com', createdAt: new Date(0) });
+            analytics.track('Hidden', { plan: 'pro' });
+            dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true }));
+            return JSON.parse(localStorage.getItem('wootric_web_pending')) ?? [];
+        }""",
+        [consent, choice],
+    )
+
+    assert [entry["method"] for entry in stored] == kept
+    if kept:
+        identify, track = stored
+        created = "1970-01-01T00:00:00.000Z"  # a Date is kept as JSON gives it
+        assert identify["args"] == ["u-3", {"email": "ada@example.com", "createdAt": created}]
+        assert track["page"]["href"] == server_url + PAGE
+        assert track["page"]["title"] == "Loader page"
+        assert identify["load"] == track["load"] != ""
+
+
+def test_a_page_whose_load_never_comes_gets_the_tag_all_the_same(
+    page: Page, server_url: str
+) -> None:
+    page.clock.install()  # the loader's wait for `load` is cut short below, not waited out
+    hold_image(page)
+    requested: dict[str, float] = {}  # script name -> when it was first asked for (real time)
+
+    def note(request: Request) -> None:
+        requested.setdefault(request.url.rsplit("/", 1)[-1], time.monotonic())
+
+    page.on("request", note)
+    page.goto(server_url + PAGE, wait_until="domcontentloaded")
+    page.evaluate("() => { window.identified = analytics.identify('u-1', { email: 'a@b.co' }); }")
+    assert "wootric-web.js" not in requested
+
+    page.clock.fast_forward(LOAD_WAIT_MS)
+    seen = page.evaluate("""async () => {
+        await within(Promise.all([identified, analytics.ready()]));
+        return { email: wootricSettings.email, readyState: document.readyState };
+    }""")
+
+    assert seen == {"email": "a@b.co", "readyState": "interactive"}
+    # The tag added by the loader does not wait for `load` a second time.
+    executor_wait = requested["wootric-web-executor.js"] - requested["wootric-web.js"]
+    assert executor_wait < LOAD_WAIT_MS / 1000 / 2
+
+
+def test_a_second_loader_says_so_once_and_changes_nothing(
+    page: Page, server_url: str, expect_console_errors: list[str]
+) -> None:
+    # A second tag after the loader: test_script_tag.py, which runs under the loader too.
+    expect_console_errors.append(r"\[wootric-web\] window\.analytics is taken already")
+    page.goto(server_url + PAGE)
+    with console_errors(page) as errors:
+        same = page.evaluate(
+            """async (code) => {
+                await within(analytics.ready());
+                const before = window.analytics;
+                const script = document.createElement('script');
+                script.dataset.src = '/static/wootric-web.js';
+                script.dataset.accountToken = 'NPS-99999999';
+                script.textContent = code;
+                document.head.append(script);
+                return window.analytics === before && wootricSettings.account_token;
+            }""",
+            LOADER.read_text(),
+        )
+
+    assert same == "NPS-01fe3cbc"
+    assert len([text for text in errors if "[wootric-web]" in text]) == 1
+
+
+def test_the_loader_runs_under_a_strict_policy_that_admits_it_by_its_hash(
+    page: Page, serve_under_policy: Callable[[str], str]
+) -> None:
+    # Any violation would be a console error, which fails the test.
+    base_url = serve_under_policy(STRICT_POLICY.replace("'self'", "'self' " + loader_hash(), 2))
+    page.goto(base_url + "pages/csp-loader.html")
+
+    commands = page.evaluate(
+        """within(analytics.identify('u-1')).then(() => wootricPreview.commands.map(
+            entry => [entry.command, entry.settings.segment_user_id]))"""
+    )
+
+    assert commands == [["run", "u-1"]]
+
+
+def test_the_readme_gives_the_loader_as_it_is_and_its_hash() -> None:
+    readme = (HERE.parents[1] / "README.md").read_text()
+    pasted = re.search(r"<script data-src=[^>]*>(\n.*?)</script>", readme, re.S)
+
+    assert pasted is not None
+    assert pasted.group(1) == "\n" + LOADER.read_text()
+    assert loader_hash() in readme
+
+
+def test_a_tag_that_cannot_be_loaded_is_reported_and_leaves_no_caller_waiting(
+    page: Page, server_url: str, expect_console_errors: list[str]
+) -> None:
+    expect_console_errors += [r"tag-load-failed", r"404"]
+    held = hold_image(page)
+    page.goto(server_url + PAGE, wait_until="domcontentloaded")
+    page.evaluate("""() => {
+        document.querySelector('script[data-src]').dataset.src = '/static/missing.js';
+        window.error = nextEvent('wootric-web:error');
+        window.before = [analytics.identify('u-1'), new Promise((r) => analytics.ready(r))];
+    }""")
+
+    release(held)
+    seen = page.evaluate("""async () => {
+        const { detail } = await within(error);
+        await within(Promise.all([...before, analytics.track('After')]));
+        const settings = window.wootricSettings;
+        return { code: detail.code, queue: Array.isArray(analytics), settings };
+    }""")
+
+    assert seen == {"code": "tag-load-failed", "queue": True, "settings": None}
