@@ -50,7 +50,7 @@ for (const form of document.querySelectorAll('form[data-call]')) {
     event.preventDefault();
     const [method, ...args] = CALLS[form.dataset.call](Object.fromEntries(new FormData(form)));
     const line = addLogLine(`${method}(…) sent`);
-    // Before wootric-web.js has loaded, window.analytics is the snippet's queue (no promise).
+    // Before wootric-web.js has loaded, the loader's queue answers: once applied, too.
     await window.analytics[method](...args);
     line.textContent = `${method}(…) applied`;
     render();
@@ -64,7 +64,7 @@ window.addEventListener('wootric-web:ready', () => {
 window.addEventListener('wootric-web:error', ({ detail }) => {
   setStatus('error', `wootric-web failed: ${detail.message}`);
 });
-// The snippet's stub queues this too, so it works whether or not the library has loaded yet.
+// The loader's queue keeps this too, so it works whether or not the library has loaded yet.
 window.analytics.ready(() => {
   if (status.dataset.state !== 'error') setStatus('ready', 'Ready: the beacon has loaded.');
   render();

@@ -48,7 +48,7 @@
   /** The tag's options; throws an error with a `code` and a sentence saying what to change. */
   function readConfig() {
     const refuse = (code, message) => Object.assign(new Error(message), { code });
-    const loaderUrl = new URL(script && script.src ? script.src : 'wootric-web.js',
+    const tagUrl = new URL(script && script.src ? script.src : 'wootric-web.js',
       document.baseURI);
     // Values written by the page resolve against the page; defaults sit beside this file.
     const pageUrl = (name) => {
@@ -61,16 +61,16 @@
     const asDirectory = (url) => (url.endsWith('/') ? url : url + '/');
     const timeout = Number(attr('data-beacon-timeout'));
     const config = {
-      loaderUrl,
+      tagUrl,
       accountToken: attr('data-account-token'),
       beaconUrl: attr('data-beacon-url') ? pageUrl('data-beacon-url') : DEFAULT_BEACON_URL,
       beaconTimeoutMs: timeout > 0 ? timeout : DEFAULT_BEACON_TIMEOUT_MS,
       pyodideUrl: asDirectory(attr('data-pyodide-url') ? pageUrl('data-pyodide-url')
-        : new URL('pyodide/', loaderUrl).href),
+        : new URL('pyodide/', tagUrl).href),
       // `make build` writes a manifest naming micropip's wheel and ours; data-wheel-url may name
       // another manifest (`….json`) or our wheel itself (micropip's then still comes from the
       // default manifest).
-      manifestUrl: new URL('wheels/manifest.json', loaderUrl).href,
+      manifestUrl: new URL('wheels/manifest.json', tagUrl).href,
       wheelUrl: null,
       mode: attr('data-mode') || 'worker',
     };
@@ -340,7 +340,7 @@
     }
   }
 
-  // A Wootric account token's shape. Python decides; this only keeps the loader from fetching a
+  // A Wootric account token's shape. Python decides; this only keeps the executor from fetching a
   // beacon that a malformed token will never load.
   const TOKEN_SHAPE = /^NPS-(?:EU-|AU-)?[A-Za-z0-9]{8}$/;
   let beaconHinted = false;
@@ -610,7 +610,7 @@
 
   /** Default: Pyodide in a module worker, so the page never waits on Python. */
   function startWorker() {
-    const workerUrl = new URL('wootric-worker.mjs', config.loaderUrl);
+    const workerUrl = new URL('wootric-worker.mjs', config.tagUrl);
     // Until the worker has answered anything, what it was sent is kept: when no worker can run
     // (workers forbidden by a Content Security Policy, say), the main thread takes over with it.
     let unanswered = [];

@@ -1,4 +1,4 @@
-"""The JSON messages between the JavaScript loader and Python (see ``docs/architecture.md``).
+"""The JSON messages between the JavaScript executor and Python (see ``docs/architecture.md``).
 
 :func:`handle` is the only entry point the worker (or ``data-mode="main"``) calls: JSON text in,
 a JSON array of changes out. It never raises: a failure inside the core still completes the call

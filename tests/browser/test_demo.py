@@ -30,7 +30,7 @@ def demo_page(module_page: Page, server_url: str) -> Page:
 
 
 def test_the_demo_queues_calls_made_before_the_library_loads(demo_page: Page) -> None:
-    # The page's snippet queued page('Demo') before wootric-web.js ran. (First in this module:
+    # The page queued page('Demo') in the loader before wootric-web.js ran. (First in this module:
     # the page button below replaces page_info.)
     expect(demo_page.locator("#settings")).to_contain_text('"name": "Demo"')
 
