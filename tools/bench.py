@@ -5,10 +5,14 @@ an order that turns from round to round so that noise hits all of them alike; th
 medians and ratios measured in the same run.
 
     A  floor     Pyodide alone: loadPyodide() on the main thread (bench/pages/floor.html)
-    B  first     a host page with the tag, first visit: a new browser context, empty caches
+    B  first     a host page with wootric-web's loader, first visit: a new browser context,
+                 empty caches
     C  repeat    the same page visited again in B's context: warm HTTP cache, saved snapshot
     D  snippet   the host page with Wootric's own JavaScript snippet instead: no Python at all
+    E, F         B and C without the prebuilt snapshot: a plain boot, and the browser's snapshot
     H  host      the host page alone, first and repeat visit: the baseline for `load` and TBT
+    T  tag       the host page with the tag in its own script element instead of the loader
+    S  script    the host page with an empty script in the tag's place: what any script costs
     latency      on C's page once ready: calls one after another, each timed until applied
     burst        calls made before the runtime is ready: time from ready until all are applied
 
@@ -45,9 +49,15 @@ from serve import STATIC_DIR, Config, Server, start_in_thread
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ROOT / "bench" / "pages"
 RESULTS = ROOT / "bench" / "results"
-# host.html with the marker replaced by each variant's head elements.
-VARIANTS = {"host": None, "tag": "variant-tag.html", "snippet": "variant-snippet.html"}
-VARIANTS_WITH_QUERY = {"burst": "variant-burst.html"}
+# host.html with the marker replaced by each variant's head elements: the page's own calls, queued
+# before wootric-web has loaded (page-calls.html), and how wootric-web is installed.
+VARIANTS = {
+    "host": (),
+    "loader": ("page-calls.html", "variant-loader.html"),
+    "tag": ("page-calls.html", "variant-tag.html"),
+    "snippet": ("variant-snippet.html",),
+}
+VARIANTS_WITH_QUERY = {"burst": ("variant-burst.html",)}
 MARKER = "<!-- variant -->"
 TIMEOUT_MS = 120_000
 # New origins per round for each `load` figure. The tag's share of a 45 ms `load` is a few
@@ -55,8 +65,17 @@ TIMEOUT_MS = 120_000
 # still about ±5% wide, so it is reported beside the ratio.
 LOAD_SAMPLES = 16
 # `load` ratios given with a 95% interval: each page with a script to the host page alone, and
-# the tag's page to the page with an empty script (the tag's own share).
-LOAD_RATIOS = [("B", "H1"), ("C", "H2"), ("S1", "H1"), ("S2", "H2"), ("B", "S1"), ("C", "S2")]
+# the page with the tag in a script element to the page with an empty one (the tag's own share).
+LOAD_RATIOS = [
+    ("B", "H1"),
+    ("C", "H2"),
+    ("T1", "H1"),
+    ("T2", "H2"),
+    ("S1", "H1"),
+    ("S2", "H2"),
+    ("T1", "S1"),
+    ("T2", "S2"),
+]
 
 # Bytes that crossed the network for a page and its workers: Resource Timing's transferSize
 # (0 for a cache hit, headers only for a 304).
@@ -127,16 +146,18 @@ def write_pages(folder: Path) -> None:
     for source in PAGES.iterdir():
         shutil.copy(source, folder / source.name)
     host = (PAGES / "host.html").read_text()
-    for name, variant in {**VARIANTS, **VARIANTS_WITH_QUERY}.items():
-        head = (PAGES / variant).read_text().strip() if variant else ""
+    heads = {
+        name: "\n  ".join((PAGES / part).read_text().strip() for part in parts)
+        for name, parts in {**VARIANTS, **VARIANTS_WITH_QUERY}.items()
+    }
+    for name, head in heads.items():
         (folder / f"{name}.html").write_text(host.replace(MARKER, head))
     (folder / "photo.png").write_bytes(photo(640, 360))
     # S: the tag's page with an empty script in the tag's place, under the tag's name (so that it
     # is served, and cached, as the tag is).
     (folder / "blank").mkdir()
     (folder / "blank" / "wootric-web.js").write_text("")
-    tag = (PAGES / "variant-tag.html").read_text().strip()
-    blank = tag.replace("/static/wootric-web.js", "blank/wootric-web.js")
+    blank = heads["tag"].replace("/static/wootric-web.js", "blank/wootric-web.js")
     (folder / "blank.html").write_text(host.replace(MARKER, blank))
 
 
@@ -241,18 +262,24 @@ class Visits:
             return self.figures("A", page, found)
 
     def host(self) -> dict[str, float]:
-        """H: the host page alone, and the `load` event with and without the tag.
+        """H: the host page alone, and the `load` event with and without wootric-web.
 
-        A `load` event lasts tens of milliseconds here and the tag's share of it a millisecond or
+        A `load` event lasts tens of milliseconds here and a script's share of it a millisecond or
         two: less than the noise between two browser launches. So these samples are taken side by
         side in one running browser (as a visitor's is), the pages in turn: the host page, with
-        the tag, and with an empty script served as the tag is (S: what any script tag costs).
+        the loader (B, C), with the tag in a script element (T), and with an empty script served
+        as the tag is (S: what any script element costs).
         Each sample is a new origin, a server on a new port: its first visit finds every cache
         empty (the HTTP cache, compiled code and Cache Storage are all kept per origin), and its
         second visit is the repeat visit. The figures are medians over every round's samples.
         """
         figures: dict[str, Any] = {}
-        pages = [("host.html", "H1", "H2"), ("tag.html", "B", "C"), ("blank.html", "S1", "S2")]
+        pages = [
+            ("host.html", "H1", "H2"),
+            ("loader.html", "B", "C"),
+            ("tag.html", "T1", "T2"),
+            ("blank.html", "S1", "S2"),
+        ]
         with self.context() as context:
             for sample in range(LOAD_SAMPLES):
                 turn = sample % len(pages)
@@ -272,11 +299,13 @@ class Visits:
             return self.figures("D", page, found)
 
     def tag_visits(self, context: BrowserContext, base_url: str, names: str) -> dict[str, Any]:
-        """Visits of the tag's page, one per letter of `names`, each waiting for the snapshot it
-        saves (as a visitor's next visit would find it)."""
+        """Visits of the loader's page, one per letter of `names`, each waiting for the snapshot
+        it saves (as a visitor's next visit would find it)."""
         figures: dict[str, Any] = {}
         for name in names:
-            page, found = self.visit(context, "tag.html", "ready", "first run", base_url=base_url)
+            page, found = self.visit(
+                context, "loader.html", "ready", "first run", base_url=base_url
+            )
             [worker] = page.workers
             figures[f"{name}.boot"] = worker.evaluate("wootricWebBoot.boot")
             figures[f"{name}.saved"] = worker.evaluate("wootricWebBoot.saved")
@@ -374,13 +403,15 @@ def report(m: dict[str, float], rounds: int, calls: int, incognito: bool) -> str
     """The Markdown tables: every scenario's medians, then each target and whether it is met."""
     rows = [
         ("A", "floor: `loadPyodide()` on the main thread", "A"),
-        ("B", "tag, first visit (empty caches)", "B"),
-        ("C", "tag, repeat visit (warm cache, saved snapshot)", "C"),
+        ("B", "loader, first visit (empty caches)", "B"),
+        ("C", "loader, repeat visit (warm cache, saved snapshot)", "C"),
         ("D", "Wootric's JavaScript snippet, no Python", "D"),
-        ("E", "tag, first visit, no prebuilt snapshot (plain boot)", "E"),
-        ("F", "tag, repeat visit after E (snapshot made in the browser)", "F"),
+        ("E", "loader, first visit, no prebuilt snapshot (plain boot)", "E"),
+        ("F", "loader, repeat visit after E (snapshot made in the browser)", "F"),
         ("H", "host page alone, first visit", "H1"),
         ("H", "host page alone, repeat visit", "H2"),
+        ("T", "host page with the tag in a script element, first visit", "T1"),
+        ("T", "host page with the tag in a script element, repeat visit", "T2"),
         ("S", "host page with an empty script served as the tag is, first visit", "S1"),
         ("S", "host page with an empty script served as the tag is, repeat visit", "S2"),
     ]
@@ -388,7 +419,7 @@ def report(m: dict[str, float], rounds: int, calls: int, incognito: bool) -> str
         f"Medians of {rounds} rounds, each visitor a new "
         f"{'in-memory (incognito) browser context' if incognito else 'browser profile'}; "
         "ratios are to the floor A measured in the same run. TBT: total blocking time of the "
-        f"page's main thread. `load`: the page's load event; for B, C, H and S the median of "
+        f"page's main thread. `load`: the page's load event; for B, C, H, T and S the median of "
         f"{LOAD_SAMPLES} more visits a round ({LOAD_SAMPLES * rounds} in all) in one browser, "
         "each sample a new origin.",
         "",
@@ -431,10 +462,12 @@ def report(m: dict[str, float], rounds: int, calls: int, incognito: bool) -> str
         )
     lines += [
         "",
-        "`load` with S, an empty script served as the tag is (what any script tag costs this "
-        f"page), to the host page's: first visit {load_ratio(m, 'S1', 'H1')}, repeat visit "
-        f"{load_ratio(m, 'S2', 'H2')}. With the tag, to S's (the tag's own share): first visit "
-        f"{load_ratio(m, 'B', 'S1')}, repeat visit {load_ratio(m, 'C', 'S2')}.",
+        "`load` with the tag in a script element instead of the loader (T), to the host page's: "
+        f"first visit {load_ratio(m, 'T1', 'H1')}, repeat visit {load_ratio(m, 'T2', 'H2')}. "
+        "With S, an empty script served as the tag is (what any script element costs this page): "
+        f"first visit {load_ratio(m, 'S1', 'H1')}, repeat visit {load_ratio(m, 'S2', 'H2')}. "
+        f"T to S (the tag's own share): first visit {load_ratio(m, 'T1', 'S1')}, repeat visit "
+        f"{load_ratio(m, 'T2', 'S2')}.",
     ]
     return "\n".join(lines)
 
