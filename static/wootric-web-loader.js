@@ -7,8 +7,9 @@
   }
   // Names this page load's calls in storage, should they have to be kept there for the next.
   const load = (queue.wootricWebLoad = Math.random().toString(36).slice(2));
-  // The loader's script element, looked up only when needed: a page whose scripts have touched no
-  // element yet pays for the first one, a fraction of a millisecond that would delay its `load`.
+  // The loader's script element, looked up only when needed. Nothing here touches the document
+  // before a call or `load`: a page whose scripts have not yet touched it pays for the first
+  // access, which would delay its `load`.
   const element = () => document.querySelector('script[data-src][data-account-token]');
   const CALLS = ['identify', 'track', 'page', 'group', 'alias', 'screen', 'reset',
     'setAnonymousId'];
@@ -71,7 +72,7 @@
     }
   };
   addEventListener('pagehide', keep);
-  document.addEventListener('visibilitychange', () => document.hidden && keep());
+  addEventListener('visibilitychange', () => document.hidden && keep()); // bubbles to window
 
   // Without the tag no call can be applied: say so, and leave no caller waiting.
   const tagMissing = (why) => {
@@ -105,7 +106,8 @@
     tag.addEventListener('error', () => tagMissing(`${tag.src} did not load`));
     (document.head || document.documentElement).append(tag);
   };
-  if (document.readyState === 'complete') addTag();
+  // Added to a page that has loaded already (by a tag manager, say): no `load` is coming.
+  if (performance.getEntriesByType('navigation')[0]?.loadEventStart > 0) addTag();
   else {
     addEventListener('load', addTag);
     wait = setTimeout(addTag, 10000);

@@ -294,3 +294,30 @@ def test_a_tag_that_cannot_be_loaded_is_reported_and_leaves_no_caller_waiting(
     }""")
 
     assert seen == {"code": "tag-load-failed", "queue": True, "settings": None}
+
+
+def test_a_loader_added_to_a_page_that_has_loaded_adds_the_tag_at_once(
+    page: Page, server_url: str
+) -> None:
+    # As a tag manager adds it once the page has loaded: no `load` event is coming.
+    loaded = server_url + "pages/loaded.html"
+    markup = '<link rel="icon" href="data:,"><h1>A page without wootric-web, loaded</h1>'
+    page.route(loaded, lambda route: route.fulfill(content_type="text/html", body=markup))
+    page.goto(loaded)
+    started = page.evaluate(
+        """async (code) => {
+            const loader = document.createElement('script');
+            Object.assign(loader.dataset, { src: '/static/wootric-web.js',
+                accountToken: 'NPS-01fe3cbc', beaconUrl: '/static/preview-beacon.js' });
+            loader.textContent = code;
+            const added = performance.now();
+            document.head.append(loader);
+            await new Promise((resolve) => analytics.ready(resolve));
+            const tag = performance.getEntriesByType('resource')
+                .find((entry) => entry.name.endsWith('/wootric-web.js'));
+            return tag.startTime - added;
+        }""",
+        LOADER.read_text(),
+    )
+
+    assert started < LOAD_WAIT_MS / 2
