@@ -60,10 +60,10 @@ VARIANTS = {
 VARIANTS_WITH_QUERY = {"burst": ("variant-burst.html",)}
 MARKER = "<!-- variant -->"
 TIMEOUT_MS = 120_000
-# New origins per round for each `load` figure. The tag's share of a 45 ms `load` is a few
-# milliseconds and one sample's noise about 6 ms: with 80 samples, a ratio's 95% interval is
-# still about ±5% wide, so it is reported beside the ratio.
-LOAD_SAMPLES = 16
+# New origins per round for each `load` figure. The loader's share of a 45 ms `load` is under a
+# millisecond and one sample's noise about 6 ms: with 80 samples a ratio still moved by ±4% from
+# run to run, so there are 160 (about 3 minutes), and the 95% interval is reported beside it.
+LOAD_SAMPLES = 32
 # `load` ratios given with a 95% interval: each page with a script to the host page alone, and
 # the page with the tag in a script element to the page with an empty one (the tag's own share).
 LOAD_RATIOS = [
