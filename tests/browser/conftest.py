@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, Page
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, Page, Route
 
 # The repository root, for tools/ (pytest puts only this folder on sys.path).
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -38,6 +38,20 @@ from tools.serve import PAGES_DIR, Config, Server, start_in_thread
 HERE = Path(__file__).resolve().parent
 # The offline stand-in for Wootric's beacon, for tests that answer a beacon request themselves.
 PREVIEW_BEACON = HERE.parents[1] / "static" / "preview-beacon.js"
+# A policy that allows only the page's own server, and WebAssembly (which Pyodide needs).
+STRICT_POLICY = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'"
+
+
+def hold(page: Page, url: str) -> list[Route]:
+    """Holds back the page's requests for `url` (a glob); the list fills with them as they come,
+    for the test to answer when it chooses, or never."""
+    held: list[Route] = []
+
+    def keep(route: Route) -> None:
+        held.append(route)
+
+    page.route(url, keep)
+    return held
 
 
 def pytest_configure(config: pytest.Config) -> None:

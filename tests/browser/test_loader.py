@@ -17,25 +17,18 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Page, Request, Route
 
-from .conftest import HERE, console_errors
+from .conftest import HERE, STRICT_POLICY, console_errors, hold
 
 PAGE = "pages/loader-held.html"
 LOADER = HERE.parents[1] / "static" / "wootric-web-loader.js"
 ICON = HERE / "pages" / "icon.svg"
 # How long the loader waits for `load` before it adds the tag all the same.
 LOAD_WAIT_MS = 10_000
-STRICT_POLICY = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'"
 
 
 def hold_image(page: Page) -> list[Route]:
-    """Holds back the page's image, and with it its `load` event; the list fills as it comes."""
-    held: list[Route] = []
-
-    def keep(route: Route) -> None:
-        held.append(route)
-
-    page.route("**/pages/icon.svg?held", keep)
-    return held
+    """Holds back the page's image, and with it its `load` event."""
+    return hold(page, "**/pages/icon.svg?held")
 
 
 def release(held: list[Route]) -> None:
@@ -253,7 +246,9 @@ def test_the_loader_runs_under_a_strict_policy_that_admits_it_by_its_hash(
     page: Page, serve_under_policy: Callable[[str], str]
 ) -> None:
     # Any violation would be a console error, which fails the test.
-    base_url = serve_under_policy(STRICT_POLICY.replace("'self'", "'self' " + loader_hash(), 2))
+    base_url = serve_under_policy(
+        STRICT_POLICY.replace("script-src 'self'", "script-src 'self' " + loader_hash())
+    )
     page.goto(base_url + "pages/csp-loader.html")
 
     commands = page.evaluate(

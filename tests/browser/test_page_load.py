@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from playwright.sync_api import Page, Route
+from playwright.sync_api import Page
+
+from .conftest import hold
 
 PAGE = "pages/plain.html"
 EXECUTOR = "**/static/wootric-web-executor.js"
@@ -18,17 +20,6 @@ EXECUTOR = "**/static/wootric-web-executor.js"
 TAG_MAX_BYTES = 16_000
 # How long the tag waits for `load` before it adds the executor all the same (LOAD_WAIT_MS).
 LOAD_WAIT_MS = 10_000
-
-
-def hold(page: Page) -> list[Route]:
-    """Holds back the page's requests for the executor; the list fills with them as they come."""
-    held: list[Route] = []
-
-    def keep(route: Route) -> None:
-        held.append(route)
-
-    page.route(EXECUTOR, keep)
-    return held
 
 
 TIMINGS = """async () => {
@@ -56,7 +47,7 @@ def test_the_executor_is_fetched_only_once_the_page_has_loaded(page: Page, serve
 def test_calls_made_before_the_executor_arrives_are_answered_by_it_in_order(
     page: Page, server_url: str
 ) -> None:
-    held = hold(page)  # the executor waits until the calls below are made
+    held = hold(page, EXECUTOR)  # the executor waits until the calls below are made
     page.goto(server_url + PAGE)
     page.wait_for_function("document.readyState === 'complete'")
     page.evaluate("""() => {
@@ -148,7 +139,7 @@ def test_a_page_whose_load_never_comes_gets_its_executor_all_the_same(
 def test_calls_made_before_the_executor_arrives_outlive_a_page_left_before_then(
     page: Page, server_url: str
 ) -> None:
-    held = hold(page)  # never answered: the page is left first
+    held = hold(page, EXECUTOR)  # never answered: the page is left first
     page.goto(server_url + PAGE)
     page.wait_for_function("document.readyState === 'complete'")
     page.evaluate("""() => {

@@ -16,12 +16,10 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Route
 
-from .conftest import PREVIEW_BEACON, ConsoleLog
+from .conftest import PREVIEW_BEACON, STRICT_POLICY, ConsoleLog
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
 REMOTE_BEACON = "https://beacon.invalid/wootric-sdk.js"
-# A policy that allows only the page's own server, and WebAssembly (which Pyodide needs).
-STRICT_POLICY = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'"
 # Ways of running text as code, or of writing markup from strings.
 FORBIDDEN = re.compile(
     r"\beval\s*\(|\bnew\s+Function\b|\bFunction\s*\(|\.innerHTML\b|\.outerHTML\b"
