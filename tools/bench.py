@@ -13,6 +13,7 @@ medians and ratios measured in the same run.
     H  host      the host page alone, first and repeat visit: the baseline for `load` and TBT
     T  tag       the host page with the tag in its own script element instead of the loader
     S  script    the host page with an empty script in the tag's place: what any script costs
+    R  run       the loader's own run on the page's main thread, timed from scripts either side
     latency      on C's page once ready: calls one after another, each timed until applied
     burst        calls made before the runtime is ready: time from ready until all are applied
 
@@ -64,6 +65,9 @@ TIMEOUT_MS = 120_000
 # millisecond and one sample's noise about 6 ms: with 80 samples a ratio still moved by ±4% from
 # run to run, so there are 160 (about 3 minutes), and the 95% interval is reported beside it.
 LOAD_SAMPLES = 32
+# New origins per round for R, the loader's run: under a millisecond, timed by performance.now()
+# (whose 0.1 ms steps average out), so its mean is known to a few hundredths of a millisecond.
+RUN_SAMPLES = 16
 # `load` ratios given with a 95% interval: each page with a script to the host page alone, and
 # the page with the tag in a script element to the page with an empty one (the tag's own share).
 LOAD_RATIOS = [
@@ -159,6 +163,11 @@ def write_pages(folder: Path) -> None:
     (folder / "blank" / "wootric-web.js").write_text("")
     blank = heads["tag"].replace("/static/wootric-web.js", "blank/wootric-web.js")
     (folder / "blank.html").write_text(host.replace(MARKER, blank))
+    # R: the loader's page with a mark just before the loader and just after it.
+    loader = (PAGES / "variant-loader.html").read_text().strip()
+    start, end = (f"<script>bench.mark('loader {mark}')</script>" for mark in ("start", "end"))
+    timed = heads["loader"].replace(loader, "\n  ".join((start, loader, end)))
+    (folder / "loader-timed.html").write_text(host.replace(MARKER, timed))
 
 
 def write_static_without_snapshot(folder: Path) -> None:
@@ -293,6 +302,21 @@ class Visits:
                             page.close()
         return figures
 
+    def loader_run(self) -> dict[str, Any]:
+        """R: the loader's run, from the end of the script before it to the start of the one
+        after (which includes one script's own start, about 0.05 ms), on a first and a repeat
+        visit of new origins. The part of `load` that is the loader's, without `load`'s noise."""
+        figures: dict[str, Any] = {}
+        with self.context() as context:
+            for _ in range(RUN_SAMPLES):
+                with self.new_origin() as base_url:
+                    for visit in ("R1", "R2"):
+                        page, found = self.visit(context, "loader-timed.html", base_url=base_url)
+                        run = found["loader end"] - found["loader start"]
+                        figures.setdefault(f"{visit}.run_samples", []).append(run)
+                        page.close()
+        return figures
+
     def snippet(self) -> dict[str, float]:
         with self.context() as context:
             page, found = self.visit(context, "snippet.html", "ready")
@@ -376,7 +400,8 @@ def ratio_interval(
 def medians(rounds: list[dict[str, Any]]) -> dict[str, float]:
     """Each figure's median over the rounds; `X.load_samples` lists give `X.page_load`, the
     median of all their samples together, and `X/Y.load_low`/`_high` the 95% interval of the
-    ratio of X's to Y's (LOAD_RATIOS)."""
+    ratio of X's to Y's (LOAD_RATIOS); `X.run_samples` give `X.run`, their mean (a quantity
+    timed in steps of 0.1 ms, whose mean is exact where its median is not)."""
     keys = {key for figures in rounds for key, value in figures.items() if isinstance(value, float)}
     m = {key: statistics.median(figures[key] for figures in rounds) for key in sorted(keys)}
     pooled: dict[str, list[float]] = {}
@@ -388,6 +413,9 @@ def medians(rounds: list[dict[str, Any]]) -> dict[str, float]:
         if name in pooled and other in pooled:
             low, high = ratio_interval(pooled[name], pooled[other])
             m[f"{name}/{other}.load_low"], m[f"{name}/{other}.load_high"] = low, high
+    for key in {key for figures in rounds for key in figures if key.endswith(".run_samples")}:
+        runs = [sample for figures in rounds for sample in figures.get(key, [])]
+        m[key.removesuffix("_samples")] = statistics.mean(runs)
     return m
 
 
@@ -468,6 +496,10 @@ def report(m: dict[str, float], rounds: int, calls: int, incognito: bool) -> str
         f"first visit {load_ratio(m, 'S1', 'H1')}, repeat visit {load_ratio(m, 'S2', 'H2')}. "
         f"T to S (the tag's own share): first visit {load_ratio(m, 'T1', 'S1')}, repeat visit "
         f"{load_ratio(m, 'T2', 'S2')}.",
+        "",
+        "R, the loader's own run on the page's main thread (mean of "
+        f"{RUN_SAMPLES * rounds} visits each): first visit {fmt(m['R1.run'])}, repeat visit "
+        f"{fmt(m['R2.run'])}.",
     ]
     return "\n".join(lines)
 
@@ -514,7 +546,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                 urls = (base_url, plain_base_url)
                 origins = partial(new_origin, server)
                 visits = Visits(playwright, urls, origins, args.calls, args.incognito)
-                scenarios = [visits.floor, visits.tag, visits.snippet, visits.host, visits.plain]
+                scenarios = [
+                    visits.floor,
+                    visits.tag,
+                    visits.snippet,
+                    visits.host,
+                    visits.plain,
+                    visits.loader_run,
+                ]
                 # Warms the server's compressed copies and the disk, which no round should pay.
                 visits.tag()
                 visits.plain()
