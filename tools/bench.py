@@ -61,10 +61,12 @@ VARIANTS = {
 VARIANTS_WITH_QUERY = {"burst": ("variant-burst.html",)}
 MARKER = "<!-- variant -->"
 TIMEOUT_MS = 120_000
-# New origins per round for each `load` figure. The loader's share of a 45 ms `load` is under a
-# millisecond and one sample's noise about 6 ms: with 80 samples a ratio still moved by ±4% from
-# run to run, so there are 160 (about 3 minutes), and the 95% interval is reported beside it.
-LOAD_SAMPLES = 32
+# New origins per round for each `load` figure. The loader's share of a 45 ms `load` is about a
+# millisecond and one sample's noise about 6 ms: with 160 samples a ratio still moved by ±3% from
+# run to run, so the targets' figures (H, B, C) have 320, and the 95% interval is reported beside
+# each. T and S, which only say where the tag in its own element stands, have a quarter of that.
+LOAD_SAMPLES = 64
+SCRIPT_ELEMENT_EVERY = 4
 # New origins per round for R, the loader's run: under a millisecond, timed by performance.now()
 # (whose 0.1 ms steps average out), so its mean is known to a few hundredths of a millisecond.
 RUN_SAMPLES = 16
@@ -283,15 +285,13 @@ class Visits:
         second visit is the repeat visit. The figures are medians over every round's samples.
         """
         figures: dict[str, Any] = {}
-        pages = [
-            ("host.html", "H1", "H2"),
-            ("loader.html", "B", "C"),
-            ("tag.html", "T1", "T2"),
-            ("blank.html", "S1", "S2"),
-        ]
+        targets = [("host.html", "H1", "H2"), ("loader.html", "B", "C")]
+        script_elements = [("tag.html", "T1", "T2"), ("blank.html", "S1", "S2")]
         with self.context() as context:
             for sample in range(LOAD_SAMPLES):
-                turn = sample % len(pages)
+                pages = targets + script_elements * (sample % SCRIPT_ELEMENT_EVERY == 0)
+                # Each page takes each place in the order as often, so that drift hits all alike.
+                turn = (sample + sample // SCRIPT_ELEMENT_EVERY) % len(pages)
                 for page_name, *visits in pages[turn:] + pages[:turn]:
                     with self.new_origin() as base_url:
                         for visit in visits:
@@ -447,9 +447,9 @@ def report(m: dict[str, float], rounds: int, calls: int, incognito: bool) -> str
         f"Medians of {rounds} rounds, each visitor a new "
         f"{'in-memory (incognito) browser context' if incognito else 'browser profile'}; "
         "ratios are to the floor A measured in the same run. TBT: total blocking time of the "
-        f"page's main thread. `load`: the page's load event; for B, C, H, T and S the median of "
-        f"{LOAD_SAMPLES} more visits a round ({LOAD_SAMPLES * rounds} in all) in one browser, "
-        "each sample a new origin.",
+        f"page's main thread. `load`: the page's load event; for B, C and H the median of "
+        f"{LOAD_SAMPLES} more visits a round ({LOAD_SAMPLES * rounds} in all) in one browser, for "
+        f"T and S of {LOAD_SAMPLES * rounds // SCRIPT_ELEMENT_EVERY}, each sample a new origin.",
         "",
         "| | scenario | ready | ready / A | first `run` | TBT | `load` | bytes fetched |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
