@@ -278,8 +278,8 @@ class Visits:
         A `load` event lasts tens of milliseconds here and a script's share of it a millisecond or
         two: less than the noise between two browser launches. So these samples are taken side by
         side in one running browser (as a visitor's is), the pages in turn: the host page, with
-        the loader (B, C), with the tag in a script element (T), and with an empty script served
-        as the tag is (S: what any script element costs).
+        the loader (B, C), and one sample in SCRIPT_ELEMENT_EVERY also with the tag in a script
+        element (T) and with an empty script served as the tag is (S: what any script costs).
         Each sample is a new origin, a server on a new port: its first visit finds every cache
         empty (the HTTP cache, compiled code and Cache Storage are all kept per origin), and its
         second visit is the repeat visit. The figures are medians over every round's samples.
@@ -400,8 +400,8 @@ def ratio_interval(
 def medians(rounds: list[dict[str, Any]]) -> dict[str, float]:
     """Each figure's median over the rounds; `X.load_samples` lists give `X.page_load`, the
     median of all their samples together, and `X/Y.load_low`/`_high` the 95% interval of the
-    ratio of X's to Y's (LOAD_RATIOS); `X.run_samples` give `X.run`, their mean (a quantity
-    timed in steps of 0.1 ms, whose mean is exact where its median is not)."""
+    ratio of X's to Y's (LOAD_RATIOS); `X.run_samples` give `X.run`, their mean (timed in steps
+    of 0.1 ms, which a median would keep to and a mean averages out)."""
     keys = {key for figures in rounds for key, value in figures.items() if isinstance(value, float)}
     m = {key: statistics.median(figures[key] for figures in rounds) for key in sorted(keys)}
     pooled: dict[str, list[float]] = {}

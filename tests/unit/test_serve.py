@@ -1,4 +1,5 @@
-"""tools/serve.py's caching and encoding: what lets a repeat visit fetch nothing but 304s."""
+"""tools/serve.py's caching and encoding, what lets a repeat visit fetch nothing but 304s, and
+its answers' promptness."""
 
 from __future__ import annotations
 
