@@ -397,6 +397,15 @@ def ratio_interval(
     return ratios[round(0.025 * draws)], ratios[round(0.975 * draws) - 1]
 
 
+def pool(rounds: list[dict[str, Any]], suffix: str) -> dict[str, list[float]]:
+    """Every round's `X<suffix>` sample lists, joined: {X: samples}."""
+    keys = {key for figures in rounds for key in figures if key.endswith(suffix)}
+    return {
+        key.removesuffix(suffix): [sample for figures in rounds for sample in figures.get(key, [])]
+        for key in keys
+    }
+
+
 def medians(rounds: list[dict[str, Any]]) -> dict[str, float]:
     """Each figure's median over the rounds; `X.load_samples` lists give `X.page_load`, the
     median of all their samples together, and `X/Y.load_low`/`_high` the 95% interval of the
@@ -404,18 +413,15 @@ def medians(rounds: list[dict[str, Any]]) -> dict[str, float]:
     of 0.1 ms, which a median would keep to and a mean averages out)."""
     keys = {key for figures in rounds for key, value in figures.items() if isinstance(value, float)}
     m = {key: statistics.median(figures[key] for figures in rounds) for key in sorted(keys)}
-    pooled: dict[str, list[float]] = {}
-    for key in {key for figures in rounds for key in figures if key.endswith(".load_samples")}:
-        name = key.removesuffix(".load_samples")
-        pooled[name] = [sample for figures in rounds for sample in figures.get(key, [])]
-        m[name + ".page_load"] = statistics.median(pooled[name])
+    pooled = pool(rounds, ".load_samples")
+    for name, samples in pooled.items():
+        m[name + ".page_load"] = statistics.median(samples)
     for name, other in LOAD_RATIOS:
         if name in pooled and other in pooled:
             low, high = ratio_interval(pooled[name], pooled[other])
             m[f"{name}/{other}.load_low"], m[f"{name}/{other}.load_high"] = low, high
-    for key in {key for figures in rounds for key in figures if key.endswith(".run_samples")}:
-        runs = [sample for figures in rounds for sample in figures.get(key, [])]
-        m[key.removesuffix("_samples")] = statistics.mean(runs)
+    for name, runs in pool(rounds, ".run_samples").items():
+        m[name + ".run"] = statistics.mean(runs)
     return m
 
 
