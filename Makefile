@@ -82,7 +82,7 @@ $(NPM_STAMP): package.json package-lock.json
 
 $(VENV_STAMP): pyproject.toml
 	[ -x $(VENV)/bin/python ] || $(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check -e '.[test,lint]' hatchling
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -e '.[test,lint,server]' hatchling
 	touch $@
 
 # --- build --------------------------------------------------------------------------------
