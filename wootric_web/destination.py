@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 
 from .dates import created_at_seconds
 from .page_context import PageContext, page_defaults
@@ -79,7 +80,8 @@ def created_at_in(traits: Mapping[str, Value], warn: Warn) -> tuple[int | None, 
     unreadable: list[str] = []
     for key in candidates:
         value = traits[key]
-        if value is None:
+        # Segment's integration tests `if (created)`: 0, '' and false are no date there either.
+        if not _truthy(value) and not isinstance(value, datetime):
             continue
         seconds = created_at_seconds(value)
         if seconds is not None:

@@ -11,6 +11,7 @@ import json
 from collections.abc import Mapping
 
 from .changes import CallDone, Change, Warning
+from .host_events import HOSTS
 from .page_context import PageContext
 from .session import DEFAULT_BEACON_URL, Session
 from .values import JsonValue
@@ -76,6 +77,7 @@ def _dispatch(message: object) -> list[Change]:
             stored_cookie=_strings(stored.get("cookie")),
             consent_required=message.get("consent") == "required",
             strict_properties=message.get("strict_properties") is True,
+            host=host if isinstance(host := message.get("host"), str) and host in HOSTS else None,
         )
         return _session.start()
     if _session is None:
@@ -88,6 +90,8 @@ def _dispatch(message: object) -> list[Change]:
             args if isinstance(args, list) else [],
             PageContext.from_wire(message.get("page")),
         )
+    if kind == "event":
+        return _session.host_event(int(message["id"]), message.get("event"))
     if kind == "beacon":
         if message.get("state") == "loaded":
             return _session.beacon_loaded()

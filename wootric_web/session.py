@@ -32,9 +32,10 @@ from .changes import (
     Warning,
     WriteSettings,
 )
+from .host_events import HostEvent, read_host_event, visitor_changed
 from .identity import Identity, NewId, new_anonymous_id
 from .page_context import PageContext
-from .values import Value
+from .values import JsonValue, Value
 
 DEFAULT_BEACON_URL = "https://cdn.wootric.com/wootric-sdk.js"
 VERSION_SETTING = f"wootric-web-{__version__}"
@@ -73,6 +74,7 @@ class Session:
     ``consent_required`` holds everything (settings, beacon, stored identity) until
     :meth:`grant_consent`; a choice stored earlier (``wootric_web_consent``) is remembered.
     ``strict_properties`` applies Wootric's own value rules to ``properties``.
+    ``host`` names the analytics library whose events arrive through :meth:`host_event`.
     """
 
     def __init__(
@@ -85,8 +87,13 @@ class Session:
         new_id: NewId = new_anonymous_id,
         consent_required: bool = False,
         strict_properties: bool = False,
+        host: str | None = None,
     ) -> None:
         stored_local = stored_local or {}
+        # Joined to a host library (see wootric_web.host_events), the identity is the library's:
+        # it arrives with each event and wootric-web stores none of its own.
+        self._host = host
+        self._last_host_event: HostEvent | None = None
         self._new_id = new_id
         self._strict = strict_properties
         self._beacon = Beacon.LOADING
@@ -138,7 +145,7 @@ class Session:
                 )
             )
         # Everything loaded is written back: ids the classic library JSON-quoted come out raw.
-        stored = self.identity.changed(identities.Identity(anonymous_id=""))
+        stored = [] if self._host else self.identity.changed(identities.Identity(anonymous_id=""))
         mirror, effects = _split_mirror([*setup, *stored])
         if self._consented:
             effects = self._apply(effects, gated=False)
@@ -196,11 +203,30 @@ class Session:
     ) -> list[Change]:
         """Handle one analytics call; the result ends with its :class:`CallDone` unless held."""
         before = self.identity
+        return self._complete(
+            call_id, before, self._page_changes(method, args, context or PageContext())
+        )
+
+    def host_event(self, call_id: int, raw: object) -> list[Change]:
+        """Handle one event the host library delivered (``raw``: its decoded JSON); the result
+        ends with its :class:`CallDone` unless held, exactly as for :meth:`call`."""
+        event = read_host_event(raw, self._warn)
+        changes: list[Change] = []
+        if event is not None:
+            # A reset (or another user) in the library: the next person on this browser is never
+            # surveyed under the previous one's email.
+            if visitor_changed(self._last_host_event, event):
+                changes.append(RemoveSettings(destination.VISITOR_SETTINGS))
+            self._last_host_event = event
+            changes += self._host_changes(event)
+        return self._complete(call_id, self.identity, changes)
+
+    def _complete(self, call_id: int, before: Identity, changes: list[Change]) -> list[Change]:
         page = [
             replace(change, call=call_id)
             if isinstance(change, WriteSettings | RemoveSettings | CallBeacon)
             else change
-            for change in self._page_changes(method, args, context or PageContext())
+            for change in changes
         ]
         mirror, effects = _split_mirror([*self.identity.changed(before), *page])
         if not self._consented:
@@ -246,6 +272,47 @@ class Session:
             self._warn("method-unknown", "A call to an unknown analytics method was ignored.")
             return []
         changes: list[Change] = handler(args, context)
+        return changes
+
+    def _host_changes(self, event: HostEvent) -> list[Change]:
+        if event.type in IGNORED_METHODS or not destination.is_enabled(event.options):
+            return []
+        if event.type == "identify":
+            settings = destination.identify_settings(
+                event.user_id,
+                event.anonymous_id or "",
+                event.traits,
+                self._warn,
+                strict=self._strict,
+            )
+            return [WriteSettings(settings), CallBeacon("run")]
+        if event.type == "track":
+            if event.event is None:
+                self._warn("event-missing", "track: the event name is missing or empty; skipped.")
+                return []
+            settings = destination.track_settings(
+                event.event,
+                event.properties,
+                event.options,
+                event.user_id,
+                self._warn,
+                strict=self._strict,
+            )
+            return [WriteSettings(settings), CallBeacon("run")]
+        if event.type == "page":
+            return self._page_info(
+                destination.page_info(event.category, event.name, event.properties, event.page)
+            )
+        info = destination.group_info(event.group_id, event.traits)
+        return [WriteSettings({"group_info": info}), CallBeacon("group")]
+
+    def _page_info(self, info: dict[str, JsonValue]) -> list[Change]:
+        self._pages_seen += 1
+        changes: list[Change] = [WriteSettings({"page_info": info})]
+        # The beacon counts the landing page itself when it loads; a first `page` command would
+        # count it twice.
+        if self._pages_seen > 1:
+            changes.append(CallBeacon("page"))
         return changes
 
     def _options_identity(self, options: Mapping[str, Value]) -> None:
@@ -295,14 +362,8 @@ class Session:
         self._options_identity(read.options)
         if not destination.is_enabled(read.options):
             return []
-        self._pages_seen += 1
         info = destination.page_info(read.category, read.name, read.properties, context)
-        changes: list[Change] = [WriteSettings({"page_info": info})]
-        # The beacon counts the landing page itself when it loads; a first `page` command would
-        # count it twice.
-        if self._pages_seen > 1:
-            changes.append(CallBeacon("page"))
-        return changes
+        return self._page_info(info)
 
     def _on_group(self, args: Sequence[object], context: PageContext) -> list[Change]:
         read = read_user_arguments("group", args, self._warn)
