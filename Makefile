@@ -29,13 +29,17 @@ NPM_STAMP := node_modules/.installed
 VENV_STAMP := $(VENV)/.installed
 MANIFEST := static/wheels/manifest.json
 
-.PHONY: all deps build test lint demo bench clean distclean chromium
+.PHONY: all deps build assemble test lint demo bench clean distclean chromium
 
 all: build
 
 deps: chromium $(NPM_STAMP) $(VENV_STAMP)
 
-build: deps $(PYODIDE_TARGETS) $(MANIFEST)
+build: deps $(PYODIDE_TARGETS) $(MANIFEST) assemble
+
+# The JavaScript modules under js/ copied into the files a page loads (tools/assemble_js.py).
+assemble: $(VENV_STAMP)
+	$(VENV)/bin/python tools/assemble_js.py
 
 test: build lint
 	$(VENV)/bin/pytest tests

@@ -16,7 +16,7 @@
   'use strict';
 
   const PREFIX = '[wootric-web] ';
-  const HANDOFF_VERSION = 2; // what wootric-web.js hands over; see HANDOFF_VERSION there
+  const HANDOFF_VERSION = 3; // what wootric-web.js hands over; see HANDOFF_VERSION there
   const DEFAULT_BEACON_URL = 'https://cdn.wootric.com/wootric-sdk.js';
   const DEFAULT_BEACON_TIMEOUT_MS = 10000;
   // Twice the core's own limits (wootric_web/values.py): the core decides what is kept and warns
@@ -34,7 +34,8 @@
     return;
   }
   // CALL_METHODS: the methods Python handles (the tag's list); each becomes a `call` message.
-  const { api, script, CALL_METHODS, pageContext, readStored } = handoff;
+  // host: 'none', or the analytics library whose events arrive in hub (see join-host.js).
+  const { api, script, CALL_METHODS, pageContext, readStored, host, hub } = handoff;
 
   // ---------------------------------------------------------------------------------------------
   // Configuration, from the script tag's attributes.
@@ -952,9 +953,25 @@
   // ---------------------------------------------------------------------------------------------
   // Start-up.
 
-  const stored = readStored();
+  // Beside a host library the identity is the library's: only the consent choice is wootric-web's.
+  const stored = host === 'none' ? readStored()
+    : { local: pick(readStored().local, ['wootric_web_consent']), cookie: {} };
   // Without consent, no call's data is kept in storage (wootric_web_pending).
   let consented = handoff.consentGiven(stored);
+
+  function pick(object, keys) {
+    return Object.fromEntries(keys.filter((key) => key in object).map((key) => [key, object[key]]));
+  }
+
+  /** One event from the host library, as it delivered it to its destinations. */
+  function deliverEvent({ host: library, event }) {
+    const id = nextCallId;
+    nextCallId += 1;
+    const type = typeof event?.type === 'string' ? event.type : 'event';
+    traceCall(id, `${type} (from ${library})`, [event]);
+    const [encoded] = encodeArgs(id, type, [event]);
+    send({ kind: 'event', id, event: encoded }, type);
+  }
 
   function start() {
     config = readConfig();
@@ -965,6 +982,7 @@
       beacon_url: config.beaconUrl,
       consent: flag('data-consent') ? 'required' : undefined, // JSON leaves undefined out
       strict_properties: flag('data-strict-properties'),
+      host: host === 'none' ? undefined : host,
       stored,
     });
   }
@@ -978,8 +996,14 @@
   }
 
   // The previous page's unhandled calls were made before any of this page's.
-  replayPending();
+  if (host === 'none') replayPending();
 
   // The calls the tag kept until now, in call order; from here on the tag sends each at once.
   handoff.takeOver(methods);
+
+  // The host library's events so far, in the order it delivered them; then each as it comes.
+  if (host !== 'none') {
+    hub.deliver = deliverEvent;
+    for (const item of hub.events.splice(0)) deliverEvent(item);
+  }
 })();

@@ -16,7 +16,7 @@
   const PREFIX = '[wootric-web] ';
   const MARK = '__wootricWeb';
   // Bumped when what the executor is handed changes: mismatched releases then refuse each other.
-  const HANDOFF_VERSION = 2;
+  const HANDOFF_VERSION = 3;
   const LOAD_WAIT_MS = 10000; // the executor comes at `load`, or this long after the tag ran
   // Methods that Python handles: each is called with the page context of its moment.
   const CALL_METHODS = ['identify', 'track', 'page', 'group', 'alias', 'screen', 'reset',
@@ -35,19 +35,153 @@
   };
 
   const previous = window.analytics;
-  if (previous && previous[MARK]) {
+  if (previous?.[MARK] || window.wootricWeb?.[MARK]) {
     console.error(PREFIX + 'The wootric-web script tag is included twice; remove one of them. ' +
       'The second copy does nothing.');
-    return;
-  }
-  if (previous && !Array.isArray(previous)) {
-    console.error(PREFIX + 'window.analytics is already defined by another library; ' +
-      'wootric-web leaves it alone and does nothing.');
     return;
   }
   // Only readable while this file runs.
   const script = document.currentScript ||
     document.querySelector('script[src*="wootric-web"][data-account-token]');
+
+  // <join-host.js>
+  // Joins the analytics library the page already runs as one of its destinations, so that the site
+  // keeps every call it makes and wootric-web only listens. `make build` copies this file into the
+  // loader and the tag (tools/assemble_js.py); it is written once, here.
+  //
+  // Segment's analytics.js (analytics-next) takes a destination plugin named Wootric, queued as
+  // ['register', plugin] while only its snippet is on the page; RudderStack's SDK v3 takes a custom
+  // device-mode integration for a destination id from its dashboard, and only before it loads.
+  // Either way each event waits in hub.events until the executor sets hub.deliver.
+  const joinHost = (hub, rudderstackDestination) => {
+    const events = (hub.events ??= []);
+    const keep = (host, event) => {
+      if (event && hub.passive !== true) (hub.deliver ?? ((item) => events.push(item)))({ host, event });
+    };
+    const segment = window.analytics;
+    if (!hub.segment && segment && !segment.__wootricWeb) {
+      const plugin = {
+        name: 'Wootric', type: 'destination', version: '1', isLoaded: () => true,
+        load: (ctx, analytics) => {
+          hub.segmentAnalytics = analytics;
+          // Segment's own Wootric destination is on for this source: one of the two must be quiet.
+          const classic = analytics?.settings?.cdnSettings?.integrations?.Wootric;
+          const off = analytics?.options?.integrations;
+          if (classic && off?.Wootric !== false && off?.All !== false) {
+            hub.passive = true;
+            console.warn("[wootric-web] Segment's own Wootric destination is on for this source; " +
+              'it drives the survey and wootric-web stays out of it. Turn one of them off.');
+          } else if (hub.late) {
+            // Registered after analytics.js had loaded: its earlier events are not replayed, so the
+            // visitor it already knows is told to Wootric as an identify would.
+            const user = analytics.user?.();
+            const id = user?.id?.();
+            const traits = user?.traits?.() ?? {};
+            if (id || Object.keys(traits).length) {
+              keep('segment', { type: 'identify', userId: id, anonymousId: user.anonymousId(),
+                traits, context: { page: {} }, integrations: {} });
+            }
+          }
+          return Promise.resolve();
+        },
+      };
+      const hook = (ctx) => {
+        keep('segment', ctx?.event);
+        return ctx;
+      };
+      for (const method of ['identify', 'track', 'page', 'group']) plugin[method] = hook;
+      if (Array.isArray(segment)) {
+        // Segment's snippet (or our own queue, which a snippet after us adopts) replays it in order:
+        // registers before any call, so this destination sees every call made before load.
+        hub.segment = 'queued';
+        segment.push(['register', plugin]);
+      } else if (typeof segment.register === 'function') {
+        hub.segment = 'late';
+        hub.late = true;
+        try {
+          Promise.resolve(segment.register(plugin)).catch(() => {});
+        } catch {
+          hub.segment = null; // not Segment's after all
+        }
+      }
+    }
+    if (!hub.rudderstack && rudderstackDestination) {
+      // The v3 loading snippet adopts an array it finds here; a loaded SDK takes no integration.
+      const rudder = (window.rudderanalytics ??= []);
+      if (Array.isArray(rudder)) {
+        hub.rudderstack = 'queued';
+        const integration = { isReady: () => true };
+        for (const method of ['identify', 'track', 'page', 'group']) {
+          integration[method] = (analytics, logger, event) => keep('rudderstack', event?.message);
+        }
+        rudder.push(['addCustomIntegration', rudderstackDestination, integration]);
+      } else {
+        hub.rudderstack = 'too-late';
+      }
+    }
+    return hub;
+  };
+  // </join-host.js>
+
+  // The loader hands over what it joined; a tag in its own element joins now.
+  const handed = script?.wootricWebHub;
+  const hub = handed ?? joinHost({}, script?.getAttribute('data-rudderstack-destination'));
+
+  /** Tells the site owner why wootric-web cannot work as it should: a console error and event. */
+  function refuse(code, message) {
+    console.error(PREFIX + message + ` (${code})`);
+    window.dispatchEvent(new CustomEvent('wootric-web:error', { detail: { code, message } }));
+  }
+
+  /**
+   * Which library's events drive the survey: 'segment', 'rudderstack', or 'none' (wootric-web
+   * defines window.analytics itself); null when another library holds window.analytics.
+   * data-host names it; otherwise it is what the page runs.
+   */
+  function chooseHost() {
+    const named = script?.getAttribute('data-host') ?? null;
+    // Added by the loader at `load`: a library's script added before then has run or failed.
+    const settled = !!handed || document.readyState === 'complete';
+    const segmentLoaded = !!previous && !Array.isArray(previous) &&
+      typeof previous.register === 'function';
+    const segmentLoading = Array.isArray(previous) && previous.invoked === true;
+    const rudder = window.rudderanalytics;
+    if (named !== null && !['segment', 'rudderstack', 'none'].includes(named)) {
+      refuse('config-host', `data-host="${named}" is not a library wootric-web joins; use ` +
+        '"segment", "rudderstack" or "none", or leave it out to have it found.');
+    }
+    if (named !== 'none' && named !== 'rudderstack' &&
+      (segmentLoaded || (segmentLoading && !settled))) return 'segment';
+    if (named !== 'none' && hub.rudderstack === 'queued') {
+      if (Array.isArray(rudder) && settled) {
+        refuse('host-load-failed', "RudderStack's SDK did not load, so wootric-web gets none " +
+          'of its events; no survey can show.');
+      }
+      return 'rudderstack';
+    }
+    if (hub.rudderstack === 'too-late') {
+      refuse('host-joined-late', "RudderStack's SDK had loaded before wootric-web, and it " +
+        "takes a destination only before it loads; put wootric-web's loader before " +
+        "RudderStack's snippet.");
+    }
+    if (segmentLoading) {
+      console.warn(PREFIX + "Segment's analytics.js did not load; wootric-web takes the " +
+        "page's calls itself.");
+    } else if (named === 'segment') {
+      console.warn(PREFIX + 'data-host="segment", but Segment\'s analytics.js is not on this ' +
+        'page; wootric-web takes the calls itself.');
+    }
+    if (previous && !Array.isArray(previous)) {
+      console.error(PREFIX + 'window.analytics is already defined by another library; ' +
+        'wootric-web leaves it alone and does nothing.');
+      return null;
+    }
+    return 'none';
+  }
+  const host = chooseHost();
+  if (host === null) return;
+  // Events the host library delivered go nowhere once it has taken the calls itself.
+  if (host === 'none') hub.passive = true;
 
   /** The page context of a call, captured when the call is made. */
   function pageContext() {
@@ -190,7 +324,16 @@
   };
   api.user = () => userView;
   Object.defineProperty(api, MARK, { value: true });
-  window.analytics = api;
+  // Beside a host library, window.analytics is the library's: wootric-web's own methods
+  // (consent, debug, ready, on/once/off) are window.wootricWeb, which a page may have queued
+  // calls in, as an array of [method, ...args].
+  const queued = host === 'none' ? previous : window.wootricWeb;
+  if (host === 'none') window.analytics = api;
+  else {
+    window.wootricWeb = { consent: api.consent, ready: api.ready };
+    for (const name of CHAINED_METHODS) window.wootricWeb[name] = api[name];
+    Object.defineProperty(window.wootricWeb, MARK, { value: true });
+  }
 
   /**
    * The current Segment snippet appends a "buffered page context" ({__t: 'bpc', …}) to the
@@ -228,9 +371,9 @@
 
   // Segment's snippet queued calls as arrays: they come first, and pushes from a stale
   // reference to that queue keep arriving in order.
-  if (Array.isArray(previous)) {
-    for (const entry of previous.splice(0)) replaySnippet(entry);
-    previous.push = (...entries) => {
+  if (Array.isArray(queued)) {
+    for (const entry of queued.splice(0)) replaySnippet(entry);
+    queued.push = (...entries) => {
       entries.forEach(replaySnippet);
       return 0;
     };
@@ -245,8 +388,8 @@
   // localStorage holds about 5 MB for the whole site, the page's data included.
   const PENDING_MAX_CHARACTERS = 1000000;
   // Tells this load's entries from others'. The loader names them, and may have kept some.
-  const LOAD_ID = previous?.wootricWebLoad || Math.random().toString(36).slice(2);
-  let pendingKept = !!previous?.wootricWebLoad; // the store holds this load's calls: follow them
+  const LOAD_ID = handed?.load || Math.random().toString(36).slice(2);
+  let pendingKept = !!handed && host === 'none'; // the store holds this load's calls: follow them
 
   /** Stored calls, oldest first: recent, well-formed, at most the limit. */
   function readPending() {
@@ -375,7 +518,7 @@
     if (script?.nonce) element.nonce = script.nonce; // a page's nonce policy admits it too
     // The executor finds what it takes over on the element that loads it.
     element.wootricWeb = { version: HANDOFF_VERSION, api, script, CALL_METHODS, pageContext,
-      readStored, consentGiven, loadId: LOAD_ID, pendingKept: () => pendingKept, keepPending,
+      readStored, consentGiven, loadId: LOAD_ID, host, hub, pendingKept: () => pendingKept, keepPending,
       takePending, markReady, takeOver, fail: () => executorMissing(url) };
     element.addEventListener('error', () => executorMissing(url));
     (document.head || document.documentElement).appendChild(element);
@@ -388,7 +531,7 @@
     window.removeEventListener('load', addExecutorOnce);
     addExecutor();
   }
-  if (document.readyState === 'complete' || previous?.wootricWebLoad) addExecutor(); // loaded
+  if (document.readyState === 'complete' || handed) addExecutor(); // the page has loaded
   else {
     window.addEventListener('load', addExecutorOnce);
     loadWait = setTimeout(addExecutorOnce, LOAD_WAIT_MS);
