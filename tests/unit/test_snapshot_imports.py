@@ -17,11 +17,13 @@ import wootric_web
 
 # Needs Pyodide's `js` module: imported only by the Python API on a page's main thread.
 MAIN_THREAD_ONLY = {"wootric_web.browser_page"}
+# The server side (CPython, with the `server` extra's httpx): never loaded in a browser.
+SERVER_SIDE = {"wootric_web.rest"}
 
 LOADED_BY_PROTOCOL = """
 import sys
 import wootric_web.protocol
-print("\\n".join(name for name in sys.modules if name.startswith("wootric_web.")))
+print("\\n".join(sys.modules))
 """
 
 
@@ -32,7 +34,17 @@ def test_importing_the_protocol_imports_every_module_the_worker_may_need() -> No
     result = subprocess.run(
         [sys.executable, "-c", LOADED_BY_PROTOCOL], capture_output=True, text=True, check=True
     )
+    loaded = {name for name in result.stdout.split() if name.startswith("wootric_web.")}
+
+    assert package - MAIN_THREAD_ONLY - SERVER_SIDE - loaded == set()
+    assert package >= MAIN_THREAD_ONLY | SERVER_SIDE  # the exceptions name modules that exist
+
+
+def test_the_worker_never_imports_the_server_side_or_its_dependencies() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", LOADED_BY_PROTOCOL], capture_output=True, text=True, check=True
+    )
     loaded = set(result.stdout.split())
 
-    assert package - MAIN_THREAD_ONLY - loaded == set()
-    assert package >= MAIN_THREAD_ONLY  # the exception names a module that exists
+    assert {name for name in loaded if name.startswith("wootric_web.rest")} == set()
+    assert loaded.isdisjoint({"wootric_web.__main__", "httpx", "rich"})
