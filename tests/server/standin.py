@@ -66,15 +66,20 @@ class FakeClock:
 
 @dataclass(frozen=True)
 class Logged:
-    """One request as the stand-in saw it, and how it answered (``applied``: handled, not faulted
-    or refused before it was read)."""
+    """One request as the stand-in saw it, and how it answered (``faulted``: a queued fault
+    answered instead, and no record was touched)."""
 
     method: str
     path: str
     query: tuple[tuple[str, str], ...]
     form: tuple[tuple[str, str], ...]
     status: int = 0
-    applied: bool = False
+    faulted: bool = False
+
+    @property
+    def applied(self) -> bool:
+        """Whether the API itself answered, and did what was asked."""
+        return not self.faulted and self.status < 400
 
     @property
     def call(self) -> tuple[str, str, tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
@@ -139,6 +144,10 @@ class StandIn:
         self.log: list[Logged] = []
         self.faults: deque[Fault] = deque()
         self.on_request: Callable[[Logged], None] | None = None
+        # Indexes, as the real API's database has: (field, value) to an end user's id, and
+        # (kind, end user id) to their latest response or decline.
+        self._owners: dict[tuple[str, str], int] = {}
+        self._latest: dict[tuple[str, int], dict[str, Any]] = {}
         self._ids = itertools.count(486_438_462)
         self._lock = threading.Lock()
         self._window = (0, 0)
@@ -200,6 +209,7 @@ class StandIn:
         }
         user.update(fields)
         self.end_users[user["id"]] = user
+        self._index(user, {})
         return user
 
     def add_response(self, end_user_id: int, **fields: Any) -> dict[str, Any]:
@@ -222,6 +232,7 @@ class StandIn:
         }
         response.update(fields)
         self.responses[response["id"]] = response
+        self._note_latest("responses", response)
         return response
 
     def add_decline(self, end_user_id: int, **fields: Any) -> dict[str, Any]:
@@ -238,7 +249,21 @@ class StandIn:
         }
         decline.update(fields)
         self.declines[decline["id"]] = decline
+        self._note_latest("declines", decline)
         return decline
+
+    def _index(self, user: dict[str, Any], before: dict[str, Any]) -> None:
+        for name in ("email", "external_id"):
+            if before.get(name):
+                self._owners.pop((name, before[name]), None)
+            if user[name]:
+                self._owners[(name, user[name])] = user["id"]
+
+    def _note_latest(self, kind: str, record: dict[str, Any]) -> None:
+        key = (kind, record["end_user_id"])
+        latest = self._latest.get(key)
+        if latest is None or latest["created_at"] <= record["created_at"]:
+            self._latest[key] = record
 
     def update_response(self, response_id: int, **changes: Any) -> None:
         """§2.5: a response is edited after it was created (tags, exclusion): only its
@@ -274,8 +299,8 @@ class StandIn:
         with self._lock:
             if self.on_request is not None:
                 self.on_request(request)
-            answer, applied = self._answer(request, headers)
-            self.log.append(Logged(method, path, tuple(query), tuple(form), answer.status, applied))
+            answer, faulted = self._answer(request, headers)
+            self.log.append(Logged(method, path, tuple(query), tuple(form), answer.status, faulted))
             return answer
 
     def _answer(self, request: Logged, headers: Any) -> tuple[Answer, bool]:
@@ -285,11 +310,12 @@ class StandIn:
         if fault is not None:
             self.faults.remove(fault)
             if fault.kind == "rate_limited":
-                return self._rate_limited(), False
+                return self._rate_limited(), True
             if fault.kind == "status":
-                return Answer(
-                    fault.status, error_list("server_error", "Something went wrong")
-                ), False
+                # The API's own 5xx: it still says how many calls are left.
+                failed = Answer(fault.status, error_list("server_error", "Something went wrong"))
+                failed.headers.update(limit_headers)
+                return failed, True
         try:
             if limited and limit_headers.get("X-Rate-Limit-Remaining") == "-1":
                 return self._rate_limited(), False
@@ -304,7 +330,7 @@ class StandIn:
             answer.headers.update({k: v if v != "-1" else "0" for k, v in limit_headers.items()})
         if fault is not None:  # a cut: the record is touched, the answer breaks off
             answer.cut = True
-        return answer, answer.status < 400
+        return answer, False
 
     def _count_rate(self, limited: bool) -> dict[str, str]:
         """§2.3: limits per account per minute, announced in X-Rate-Limit-* headers (the reset
@@ -405,10 +431,10 @@ class StandIn:
             ("lookup_by_external_id", "external_id"),
         ):
             if query.get(flag) == "true":
-                found = [u for u in self.end_users.values() if u[field_name] == key]
-                if not found:
+                owner = self._owners.get((field_name, key))
+                if owner is None:
                     raise Refused(404, "record_not_found", "The record could not be found")
-                return found[0]
+                return self.end_users[owner]
         return self._user_by_id(key)
 
     def _user_by_id(self, key: str) -> dict[str, Any]:
@@ -431,9 +457,7 @@ class StandIn:
     def _check_unique(self, fields: dict[str, str], user_id: int | None) -> None:
         for name in ("email", "external_id"):
             value = fields.get(name)
-            if value and any(
-                u[name] == value and u["id"] != user_id for u in self.end_users.values()
-            ):
+            if value and self._owners.get((name, value), user_id) != user_id:
                 raise Refused(422, "taken", f"{name} has already been taken", name)
 
     def _update_end_user(
@@ -444,9 +468,11 @@ class StandIn:
         replacing API needs)."""
         fields = dict(form)
         self._check_unique(fields, user["id"])
+        before = dict(user)
         for name in ("email", "phone_number", "external_id"):
             if name in fields:
                 user[name] = fields[name]
+        self._index(user, before)
         for name in ("last_surveyed", "external_created_at"):
             if name in fields:
                 user[name] = _unix(fields[name], name)
@@ -478,10 +504,8 @@ class StandIn:
         properties = _properties(form, _FEEDBACK_PROPERTY)
         if properties is not None:
             user["properties"] = properties
-        store = self.responses if kind == "responses" else self.declines
         when = created_at if created_at is not None else self.now()
-        mine = [r for r in store.values() if r["end_user_id"] == user["id"]]
-        last = max(mine, key=lambda r: r["created_at"], default=None)
+        last = self._latest.get((kind, user["id"]))
         snapshot = {"properties": dict(user["properties"])}
         if last is not None and abs(last["created_at"] - when) < SAME_FEEDBACK_SECONDS:
             last.update(record_fields, end_user=snapshot, updated_at=self.now())
