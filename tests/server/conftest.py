@@ -39,6 +39,8 @@ def client_for(
         sleep=clock.sleep,
         clock=clock.time,
         attempts=attempts,
+        # Loopback answers come in milliseconds: a stuck test fails fast instead of hanging.
+        timeout=5.0,
     )
 
 

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import itertools
 import json
+import operator
 import re
 import secrets
 import socket
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from http import HTTPStatus
@@ -35,7 +36,13 @@ MAX_PAGE, DEFAULT_PER_PAGE, MAX_PER_PAGE = 30, 25, 50
 TOKEN_LIFETIME = 7200
 # Seed 004: a second response or decline from one end user within 24 hours updates the last one.
 SAME_FEEDBACK_SECONDS = 86_400
-_OPERATORS = ("eq", "lt", "lte", "gt", "gte")
+_OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
+    "eq": operator.eq,
+    "lt": operator.lt,
+    "lte": operator.le,
+    "gt": operator.gt,
+    "gte": operator.ge,
+}
 _FILTER = re.compile(r"(created|updated)\[(\w+)\]")
 _PROPERTY = re.compile(r"properties\[(.*)\]")
 _FEEDBACK_PROPERTY = re.compile(r"end_user\[properties\]\[(.*)\]")
@@ -67,7 +74,7 @@ class FakeClock:
 @dataclass(frozen=True)
 class Logged:
     """One request as the stand-in saw it, and how it answered (``faulted``: a queued fault
-    answered instead, and no record was touched)."""
+    answered instead, touching no record, or cut the answer off)."""
 
     method: str
     path: str
@@ -149,7 +156,8 @@ class StandIn:
         self._owners: dict[tuple[str, str], int] = {}
         self._latest: dict[tuple[str, int], dict[str, Any]] = {}
         self._ids = itertools.count(486_438_462)
-        self._lock = threading.Lock()
+        # Reentrant: a request hook may call the methods tests call, such as revoke_tokens.
+        self._lock = threading.RLock()
         self._window = (0, 0)
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -328,9 +336,9 @@ class StandIn:
             answer = refused.answer
         if limited:
             answer.headers.update({k: v if v != "-1" else "0" for k, v in limit_headers.items()})
-        if fault is not None:  # a cut: the record is touched, the answer breaks off
+        if fault is not None:  # a cut: the request is handled, its answer breaks off
             answer.cut = True
-        return answer, False
+        return answer, fault is not None
 
     def _count_rate(self, limited: bool) -> dict[str, str]:
         """§2.3: limits per account per minute, announced in X-Rate-Limit-* headers (the reset
@@ -527,7 +535,7 @@ class StandIn:
     def _list_end_users(self, query: dict[str, str]) -> list[dict[str, Any]]:
         """§2.4: filters created/updated[eq|lt|lte|gt|gte] (gt and lt exclusive) and email;
         sort_key email|updated_at|created_at (default email), sort_order (default asc)."""
-        rows = [u for u in self.end_users.values() if _passes(u, query)]
+        rows = _filtered(self.end_users.values(), query)
         if "email" in query:
             rows = [u for u in rows if u["email"] == query["email"]]
         sort_key = query.get("sort_key", "email")
@@ -541,7 +549,7 @@ class StandIn:
         filter is documented, so one is ignored, as an unknown parameter would be."""
         store = self.responses if kind == "responses" else self.declines
         filters = {k: v for k, v in query.items() if not k.startswith("updated[")}
-        rows = [r for r in store.values() if _passes(r, filters)]
+        rows = _filtered(store.values(), filters)
         if query.get("sort_key", "created_at") != "created_at":
             raise Refused(400, "invalid", "Unknown sort key", "sort_key")
         return [
@@ -577,25 +585,17 @@ def _properties(
     return found or None
 
 
-def _passes(record: dict[str, Any], query: dict[str, str]) -> bool:
+def _filtered(records: Iterable[dict[str, Any]], query: dict[str, str]) -> list[dict[str, Any]]:
+    """The records that pass the query's ``created[op]`` and ``updated[op]`` filters."""
+    tests: list[tuple[str, Callable[[Any, Any], bool], int]] = []
     for key, value in query.items():
         match = _FILTER.fullmatch(key)
         if match is None:
             continue
-        field_name, operator = f"{match[1]}_at", match[2]
-        if operator not in _OPERATORS:
+        if match[2] not in _OPERATORS:
             raise Refused(400, "invalid", "Unknown filter operator", key)
-        bound = _unix(value, key)
-        actual = record[field_name]
-        if not {
-            "eq": actual == bound,
-            "lt": actual < bound,
-            "lte": actual <= bound,
-            "gt": actual > bound,
-            "gte": actual >= bound,
-        }[operator]:
-            return False
-    return True
+        tests.append((f"{match[1]}_at", _OPERATORS[match[2]], _unix(value, key)))
+    return [r for r in records if all(test(r[name], bound) for name, test, bound in tests)]
 
 
 def _sorted(
@@ -605,11 +605,9 @@ def _sorted(
     if order not in ("asc", "desc"):
         raise Refused(400, "invalid", "sort_order must be asc or desc", "sort_order")
     # Ties keep one order (by id) from request to request, as a database index would.
-    return sorted(
-        rows,
-        key=lambda r: (r[key] or "", r["id"]) if key == "email" else (r[key], r["id"]),
-        reverse=order == "desc",
-    )
+    if key == "email":
+        return sorted(rows, key=lambda r: (r["email"] or "", r["id"]), reverse=order == "desc")
+    return sorted(rows, key=operator.itemgetter(key, "id"), reverse=order == "desc")
 
 
 def _page(rows: list[dict[str, Any]], query: dict[str, str]) -> list[dict[str, Any]]:

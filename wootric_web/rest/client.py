@@ -180,7 +180,8 @@ class WootricClient:
         self.requests = 0
         """HTTP requests made so far, sign-ins and retries included."""
         self._sleep = sleep
-        self._clock = clock
+        self.clock = clock
+        """The client's time, Unix seconds."""
         self._token: _Token | None = None
         self._not_before = 0.0
         self._http = httpx.Client(
@@ -309,14 +310,14 @@ class WootricClient:
 
     def _access_token(self, *, renew: bool) -> str:
         token = self._token
-        if renew or token is None or self._clock() >= token.expires_at - RENEW_MARGIN_SECONDS:
+        if renew or token is None or self.clock() >= token.expires_at - RENEW_MARGIN_SECONDS:
             token = self._token = self._sign_in()
         return token.value
 
     def _sign_in(self) -> _Token:
         name = "POST /oauth/token"
         params, form = self.credentials.token_request()
-        started = self._clock()
+        started = self.clock()
         response = self._send(name, "POST", "/oauth/token", params=params, form=form, headers={})
         if response.status_code >= 400:
             raise CredentialsRefused(
@@ -383,7 +384,7 @@ class WootricClient:
             return backoff_seconds(attempt)
         reset = _header_number(response, "X-Rate-Limit-Reset")
         if reset is not None:
-            return min(max(reset - self._clock(), 1.0), RATE_LIMIT_MAX_WAIT_SECONDS)
+            return min(max(reset - self.clock(), 1.0), RATE_LIMIT_MAX_WAIT_SECONDS)
         retry_after = _header_number(response, "Retry-After")
         if retry_after is not None:
             return min(max(retry_after, 1.0), RATE_LIMIT_MAX_WAIT_SECONDS)
@@ -394,10 +395,10 @@ class WootricClient:
         remaining = _header_number(response, "X-Rate-Limit-Remaining")
         reset = _header_number(response, "X-Rate-Limit-Reset")
         if remaining is not None and remaining <= 0 and reset is not None:
-            self._not_before = min(reset, self._clock() + RATE_LIMIT_MAX_WAIT_SECONDS)
+            self._not_before = min(reset, self.clock() + RATE_LIMIT_MAX_WAIT_SECONDS)
 
     def _wait_for_rate_limit(self) -> None:
-        wait = self._not_before - self._clock()
+        wait = self._not_before - self.clock()
         if wait > 0:
             self._sleep(wait)
         self._not_before = 0.0
