@@ -18,7 +18,7 @@ import wootric_web
 # Needs Pyodide's `js` module: imported only by the Python API on a page's main thread.
 MAIN_THREAD_ONLY = {"wootric_web.browser_page"}
 # The server side (CPython, with the `server` extra's httpx): never loaded in a browser.
-SERVER_SIDE = {"wootric_web.rest"}
+SERVER_SIDE = {"wootric_web.__main__", "wootric_web.rest"}
 
 LOADED_BY_PROTOCOL = """
 import sys
