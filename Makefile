@@ -95,6 +95,16 @@ static/pyodide/%: $(NPM_STAMP)
 	@mkdir -p $(@D)
 	cp node_modules/pyodide/$* $@
 
+# Brotli (quality 11) and gzip -9 copies of what a first visit fetches of the runtime, made once,
+# as a CDN keeps them; tools/serve.py sends them with Content-Encoding (README: Performance).
+PRECOMPRESSED := $(addprefix static/pyodide/,$(addsuffix .br,pyodide.asm.wasm pyodide.asm.mjs \
+	pyodide.mjs pyodide-lock.json))
+
+build: $(PRECOMPRESSED)
+
+static/pyodide/%.br: static/pyodide/% tools/precompress.mjs
+	node tools/precompress.mjs $<
+
 $(CACHE)/$(MICROPIP_WHEEL): | $(VENV_STAMP)
 	@mkdir -p $(@D)
 	$(VENV)/bin/pip download --quiet --disable-pip-version-check --no-deps \
@@ -108,8 +118,11 @@ static/wheels/$(MICROPIP_WHEEL): $(CACHE)/$(MICROPIP_WHEEL)
 # The manifest names the exact wheel and its hash; the worker finds the wheel through it. It also
 # names the prebuilt memory snapshot (Pyodide booted with our wheel imported) that a visitor's
 # first page load restores instead of starting Python: made by the worker itself in Chromium.
+# And it names the standard library the worker boots from: only the modules it imports, compiled
+# (tools/build_stdlib.py), precompressed as the runtime's files are.
 $(MANIFEST): $(SOURCES) static/wheels/$(MICROPIP_WHEEL) $(NPM_STAMP) $(VENV_STAMP) \
-		$(PYODIDE_TARGETS) static/wootric-worker.mjs tools/build_snapshot.py | chromium
+		$(PYODIDE_TARGETS) static/wootric-worker.mjs tools/build_snapshot.py \
+		tools/build_stdlib.py tools/precompress.mjs | chromium
 	rm -f static/wheels/wootric_web-*.whl
 	$(VENV)/bin/pip wheel --quiet --disable-pip-version-check --no-deps --no-build-isolation \
 		--wheel-dir static/wheels .
@@ -120,6 +133,7 @@ $(MANIFEST): $(SOURCES) static/wheels/$(MICROPIP_WHEEL) $(NPM_STAMP) $(VENV_STAM
 		out = {"pyodide": pyodide, "wheel": wheel.rsplit("/", 1)[-1], "sha256": sha, \
 			"micropip": "$(MICROPIP_WHEEL)"}; \
 		open(sys.argv[1], "w").write(json.dumps(out, indent=2) + "\n")' $@
+	$(VENV)/bin/python tools/build_stdlib.py $@
 	$(VENV)/bin/python tools/build_snapshot.py $@
 
 # PyScript (npm) for demo/pyscript.html, and a config that points it at our Pyodide and unpacks our

@@ -669,6 +669,9 @@
       pyodideUrl: config.pyodideUrl,
       wheelUrl: config.wheelUrl,
       manifestUrl: config.manifestUrl,
+      // "prebuilt": a first visit restores make build's snapshot (megabytes more) instead of a
+      // plain boot from the light files (the worker's default).
+      firstVisit: attr('data-first-visit'),
     });
     return { post };
   }

@@ -1,6 +1,6 @@
 // The module worker that runs wootric_web in Pyodide, off the page's main thread.
 //
-// In:  {type: "boot", pyodideUrl, wheelUrl, manifestUrl}   once, first
+// In:  {type: "boot", pyodideUrl, wheelUrl, manifestUrl, firstVisit}   once, first
 //      {type: "handle", seq, text}                         a JSON protocol message (or a batch)
 // Out: {type: "booting", boot}                             how it boots, as soon as it knows
 //      {type: "ready", boot}                               booted: handle messages are answered
@@ -12,22 +12,28 @@
 //
 // Three ways to boot, tried in this order (`boot` in the ready message says which one worked):
 //   "saved"     a memory snapshot of an interpreter that had already imported wootric_web, kept
-//               gzip-compressed in Cache Storage by an earlier visit: about 0.5 s;
-//   "prebuilt"  the same kind of snapshot, made by `make build` and named in the wheels' manifest;
-//   "plain"     Pyodide's own start-up (about 3 s), then our wheel unpacked into site-packages.
-// Snapshots are keyed by the exact Pyodide version and our wheel's SHA-256. One that is missing,
-// stale or fails is passed over silently (a failing saved one is deleted), and after any boot but
-// "saved" a snapshot is saved for the next visit once the page has gone quiet.
+//               in Cache Storage by an earlier visit: about 0.4 s;
+//   "prebuilt"  the same kind of snapshot, made by `make build` and named in the wheels' manifest,
+//               only when the boot message's firstVisit is "prebuilt" (the tag's
+//               data-first-visit): it costs a first visit megabytes more than a plain boot;
+//   "plain"     Pyodide's own start-up from the standard library the manifest names (only what
+//               the worker imports, compiled: about 1 s), then our wheel unpacked into
+//               site-packages.
+// Snapshots are keyed by the exact Pyodide version, our wheel's SHA-256 and the standard
+// library's name (which holds its hash). One that is missing, stale or fails is passed over
+// silently (a failing saved one is deleted), and after any boot but "saved" a snapshot is saved
+// for the next visit once the page has gone quiet.
 
 const SNAPSHOT_CACHE = "wootric-web-snapshot";
 // Bumped whenever what a snapshot holds, or how it is packed, changes: a snapshot of another
 // format is then neither looked up nor unpacked.
-const SNAPSHOT_FORMAT = 1;
+const SNAPSHOT_FORMAT = 2;
 const SNAPSHOT_MAGIC = 0x57575330 + SNAPSHOT_FORMAT; // "WWS1"
 // Half of a booted interpreter's memory is zero pages; leaving them out halves what must be
 // inflated on every restore.
 const PAGE_SIZE = 4096;
-// A booted interpreter's memory is about 31 MB: a header claiming far more is damaged.
+const WASM_PAGE_SIZE = 65536;
+// A booted interpreter's memory is about 24 MB: a header claiming far more is damaged.
 const MAX_SNAPSHOT_BYTES = 512 * 1024 * 1024;
 // Unpacking a snapshot pauses this often, so that Pyodide's own start-up goes on meanwhile.
 const SLICE_MS = 4;
@@ -129,9 +135,10 @@ async function sha256Hex(bytes) {
 }
 
 /**
- * Our wheel: {url, sha256, bytes(), manifest, manifestUrl}. The manifest's hash is trusted for
- * its own wheel, so a snapshot boot fetches nothing more; a wheel named by data-wheel-url is
- * fetched and hashed, since nothing else says what it holds. sha256 null: no snapshots.
+ * Our wheel: {url, sha256, bytes(), manifest, manifestUrl, stdlib}. The manifest's hash is
+ * trusted for its own wheel, so a snapshot boot fetches nothing more; a wheel named by
+ * data-wheel-url is fetched and hashed, since nothing else says what it holds. sha256 null: no
+ * snapshots. `stdlib`: the standard library's URL and name, or null for Pyodide's whole one.
  */
 async function findWheel(manifestUrl, wheelUrl) {
   let manifest;
@@ -149,15 +156,21 @@ async function findWheel(manifestUrl, wheelUrl) {
     return fetched;
   };
   const sha256 = wheelUrl ? await sha256Hex(await bytes()) : manifest.sha256 ?? null;
-  return { url, sha256, bytes, manifest, manifestUrl };
+  const stdlib = manifest.stdlib
+    ? { url: new URL(manifest.stdlib, manifestUrl).href, name: manifest.stdlib }
+    : null;
+  return { url, sha256, bytes, manifest, manifestUrl, stdlib };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Snapshots: packing, Cache Storage, the prebuilt file.
 
-function snapshotKey(pyodideVersion, wheelSha256) {
-  // Never fetched: only a name, in a reserved domain so it cannot clash with a real URL.
-  return `https://wootric-web.invalid/snapshot/${SNAPSHOT_FORMAT}/${pyodideVersion}/${wheelSha256}`;
+function snapshotKey(pyodideVersion, wheel) {
+  // Never fetched: only a name, in a reserved domain so it cannot clash with a real URL. The
+  // standard library is in it because the snapshot holds zipimport's index of that very zip.
+  const stdlib = wheel.stdlib?.name ?? "python_stdlib.zip";
+  return `https://wootric-web.invalid/snapshot/${SNAPSHOT_FORMAT}/${pyodideVersion}/` +
+    `${wheel.sha256}/${stdlib}`;
 }
 
 /** Cache Storage, or null where a page may not use it (opaque origins, blocked storage). */
@@ -370,11 +383,18 @@ async function installWheel(pyodide, wheel) {
   return sha256Hex(bytes);
 }
 
-async function restore(loadPyodide, pyodideUrl, { snapshot }) {
+/** loadPyodide's options for our runtime and standard library. */
+function runtimeOptions(pyodideUrl, wheel) {
+  const options = { indexURL: pyodideUrl };
+  if (wheel?.stdlib) options.stdLibURL = wheel.stdlib.url;
+  return options;
+}
+
+async function restore(loadPyodide, options, { snapshot }) {
   const memory = snapshot.then((unpacking) => unpacking.memory);
   memory.catch(() => {}); // loadPyodide meets it once it needs the memory
   const pyodide = await loadPyodide({
-    indexURL: pyodideUrl,
+    ...options,
     _loadSnapshot: memory,
     // Pyodide waits for this before it restores the memory, and only then: compiling the
     // runtime and unpacking the snapshot go on side by side.
@@ -387,10 +407,26 @@ async function restore(loadPyodide, pyodideUrl, { snapshot }) {
 }
 
 /**
+ * A memory snapshot of `pyodide` as it is now, with what it need not hold left out: garbage
+ * (collected first), and the memory above the heap's top, which nothing uses (the length still
+ * whole WebAssembly pages, which Pyodide sizes the restored memory by).
+ */
+function snapshotOf(pyodide) {
+  pyodide.runPython("import gc; gc.collect()");
+  // Pyodide's Emscripten module: private, as _makeSnapshot is, in the exactly pinned version.
+  const module = pyodide._module;
+  const top = module.HEAPU32[module._emscripten_get_sbrk_ptr() >>> 2];
+  const snapshot = pyodide.makeMemorySnapshot();
+  const header = new DataView(snapshot.buffer, snapshot.byteOffset).getUint32(4, true);
+  const used = header + Math.ceil(top / WASM_PAGE_SIZE) * WASM_PAGE_SIZE;
+  return used < snapshot.length ? snapshot.subarray(0, used) : snapshot;
+}
+
+/**
  * Boots by the fastest way that works. Resolves to {boot, protocol, save}, where save() (or
  * null) stores a snapshot for the next visit; rejects with a BootError.
  */
-async function boot({ pyodideUrl, wheelUrl, manifestUrl }) {
+async function boot({ pyodideUrl, wheelUrl, manifestUrl, firstVisit }) {
   const runtime = importRuntime(pyodideUrl);
   const wheel = findWheel(manifestUrl, wheelUrl);
   const store = openStore();
@@ -399,9 +435,11 @@ async function boot({ pyodideUrl, wheelUrl, manifestUrl }) {
 
   let key = null;
   let saved = null;
+  let options = runtimeOptions(pyodideUrl, null);
   try {
-    const { sha256 } = await wheel;
-    key = sha256 && snapshotKey(version, sha256);
+    const found = await wheel;
+    options = runtimeOptions(pyodideUrl, found);
+    key = found.sha256 && snapshotKey(version, found);
     saved = key && (await findSaved(await store, key));
   } catch {
     // the plain boot below reports a wheel that cannot be found
@@ -409,16 +447,17 @@ async function boot({ pyodideUrl, wheelUrl, manifestUrl }) {
   if (saved) {
     try {
       postMessage({ type: "booting", boot: "saved" });
-      return { boot: "saved", protocol: await restore(loadPyodide, pyodideUrl, saved), save: null };
+      return { boot: "saved", protocol: await restore(loadPyodide, options, saved), save: null };
     } catch {
       forget(await store, key);
     }
   }
-  const prebuilt = key && (await wheel.then((found) => findPrebuilt(found, version), () => null));
+  const prebuilt = key && firstVisit === "prebuilt" &&
+    (await wheel.then((found) => findPrebuilt(found, version), () => null));
   if (prebuilt) {
     try {
       postMessage({ type: "booting", boot: "prebuilt" });
-      const booted = await restore(loadPyodide, pyodideUrl, prebuilt);
+      const booted = await restore(loadPyodide, options, prebuilt);
       const saving = await store;
       const save = saving && (() => keep(saving, key, prebuilt.gzip));
       return { boot: "prebuilt", protocol: booted, save };
@@ -433,7 +472,8 @@ async function plainBoot(loadPyodide, pyodideUrl, wheel, store, version) {
   postMessage({ type: "booting", boot: "plain" });
   let pyodide;
   try {
-    pyodide = await loadPyodide({ indexURL: pyodideUrl, _makeSnapshot: store !== null });
+    const options = runtimeOptions(pyodideUrl, wheel);
+    pyodide = await loadPyodide({ ...options, _makeSnapshot: store !== null });
   } catch (error) {
     throw runtimeError(pyodideUrl, error);
   }
@@ -449,8 +489,9 @@ async function plainBoot(loadPyodide, pyodideUrl, wheel, store, version) {
       // Taken now, before the first message: the snapshot then holds no visitor's data, and
       // restoring it later gives exactly this fresh interpreter. Compressing and storing it
       // waits until the page has gone quiet.
-      const memory = pyodide.makeMemorySnapshot();
-      save = () => keep(store, snapshotKey(version, sha256), deflate(memory));
+      const memory = snapshotOf(pyodide);
+      const key = snapshotKey(version, { sha256, stdlib: wheel.stdlib });
+      save = () => keep(store, key, deflate(memory));
     } catch {
       save = null;
     }

@@ -7,6 +7,8 @@ its content's hash (the prebuilt snapshot) is ``immutable`` instead, since it ca
 and the tag itself, ``wootric-web.js``, may be used for ten minutes without asking.
 Text and WebAssembly go gzip-encoded to a browser that accepts it, as any production server
 sends them: a third of the bytes, and small enough for a browser's in-memory cache to keep. A
+file that `make build` precompressed (``FILE.br`` and ``FILE.gz`` beside it, tools/precompress.mjs)
+goes as those instead, brotli first, as a CDN or nginx's ``brotli_static`` sends them. A
 page's ``<!-- wootric-web-loader.js -->`` becomes the loader's code (``static/``), read once per
 page and server: restart the server after changing the loader.
 
@@ -97,6 +99,9 @@ class Config:
     verbose: bool = False
     # Sent with every file, e.g. a Content-Security-Policy for testing the tag under one.
     headers: tuple[tuple[str, str], ...] = ()
+    # Send a file's precompressed copies (FILE.br, FILE.gz) when they are there. Off, every file
+    # is sent as Pyodide's own boot is usually served: gzip made on the fly, or as it is.
+    precompressed: bool = True
 
 
 def content_type(path: Path) -> str:
@@ -115,20 +120,45 @@ def cache_control(path: Path) -> str:
     return TAG_CACHE if path.name == TAG else NO_CACHE
 
 
+# Content-Encoding tokens, in the order a server prefers them, and their precompressed suffixes.
+PRECOMPRESSED = (("br", ".br"), ("gzip", ".gz"))
+
+
 @dataclass(frozen=True)
 class Prepared:
-    """A file as served: its body, ETag and, when worth it, its gzip encoding."""
+    """A file as served: its body, ETag and its encodings ({Content-Encoding: bytes}), the
+    server's preferred first; none when no encoding is worth it."""
 
     body: bytes
     etag: str
-    gzipped: bytes | None
+    encodings: dict[str, bytes]
 
 
-def prepare(path: Path, body: bytes) -> Prepared:
-    """Hash and compress a file's body once, rather than on every request for it."""
+def prepare(path: Path, body: bytes, *, precompressed: bool = True) -> Prepared:
+    """Hash and compress a file's body once, rather than on every request for it. Precompressed
+    copies beside the file are used when they are at least as new as it is."""
     etag = hashlib.sha1(body, usedforsecurity=False).hexdigest()[:20]
-    gzipped = gzip.compress(body, mtime=0) if path.suffix.lower() in COMPRESSIBLE else None
-    return Prepared(body, etag, gzipped)
+    encodings: dict[str, bytes] = {}
+    for token, suffix in PRECOMPRESSED if precompressed else ():
+        copy = path.with_name(path.name + suffix)
+        with contextlib.suppress(OSError):
+            if copy.stat().st_mtime_ns >= path.stat().st_mtime_ns:
+                encodings[token] = copy.read_bytes()
+    if "gzip" not in encodings and path.suffix.lower() in COMPRESSIBLE:
+        encodings["gzip"] = gzip.compress(body, mtime=0)
+    return Prepared(body, etag, encodings)
+
+
+def accepted_encodings(header: str) -> set[str]:
+    """The content codings an Accept-Encoding header accepts (those not given q=0)."""
+    accepted = set()
+    for part in header.split(","):
+        token, _, parameters = part.strip().partition(";")
+        quality = parameters.strip().removeprefix("q=").strip() if parameters else "1"
+        with contextlib.suppress(ValueError):
+            if token and float(quality) > 0:
+                accepted.add(token.strip().lower())
+    return accepted
 
 
 def set_script_attribute(page: str, name: str, value: str) -> str:
@@ -198,7 +228,7 @@ class Handler(BaseHTTPRequestHandler):
         except OSError:
             self._send_error(HTTPStatus.NOT_FOUND)
             return
-        accepts_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
+        accepted = accepted_encodings(self.headers.get("Accept-Encoding", ""))
         body, etag = prepared.body, f'"{prepared.etag}"'
         headers = {
             "Cache-Control": cache_control(path),
@@ -206,11 +236,13 @@ class Handler(BaseHTTPRequestHandler):
             "X-Content-Type-Options": "nosniff",
             **dict(self.server.config.headers),
         }
-        if prepared.gzipped is not None:
+        if prepared.encodings:
             headers["Vary"] = "Accept-Encoding"
-            if accepts_gzip:
-                body, etag = prepared.gzipped, f'"{prepared.etag}-gzip"'
-                headers["Content-Encoding"] = "gzip"
+            for token, encoded in prepared.encodings.items():
+                if token in accepted:
+                    body, etag = encoded, f'"{prepared.etag}-{token}"'
+                    headers["Content-Encoding"] = token
+                    break
         headers["ETag"] = etag
         if etag in _etags(self.headers.get("If-None-Match", "")):
             headers.pop("Content-Encoding", None)
@@ -229,7 +261,7 @@ class Handler(BaseHTTPRequestHandler):
                 code = (self.server.config.static_dir / LOADER).read_bytes()
                 body = body.replace(LOADER_MARKER, b"\n" + code)
             body = self._substitute(body) if is_demo and path.suffix == ".html" else body
-            prepared = prepare(path, body)
+            prepared = prepare(path, body, precompressed=self.server.config.precompressed)
             with self.server.prepared_lock:
                 self.server.prepared[key] = prepared
         return prepared
@@ -273,8 +305,8 @@ class Server(ThreadingHTTPServer):
 
     def __init__(self, address: tuple[str, int], config: Config) -> None:
         self.config = config
-        # Each file's body, ETag and gzip encoding, by (path, mtime, size): a file that changes
-        # on disk is prepared anew.
+        # Each file's body, ETag and encodings, by (path, mtime, size): a file that changes on
+        # disk is prepared anew.
         self.prepared: dict[tuple[Path, int, int], Prepared] = {}
         self.prepared_lock = threading.Lock()
         super().__init__(address, Handler)

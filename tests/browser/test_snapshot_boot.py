@@ -1,5 +1,7 @@
-"""The worker boots from memory snapshots: the one `make build` made, then one saved in Cache
-Storage by an earlier visit; a missing, stale or failing one is passed over and replaced.
+"""The worker boots from memory snapshots when the tag asks for the prebuilt one on a first visit
+(data-first-visit="prebuilt"): the one `make build` made, then one saved in Cache Storage by an
+earlier visit; a missing, stale or failing one is passed over and replaced. (The default first
+visit, a plain boot from the light files, is tests/browser/test_light_boot.py's.)
 
 The tests of one browser context are its visits, in order: pages/worker-boot.html drives the
 worker directly, and `wootricWebBoot` (the worker's own record) says how it booted and what became
@@ -36,6 +38,8 @@ VISIT = [
     },
     {"kind": "beacon", "state": "loaded"},
 ]
+# The worker, booting as the tag's data-first-visit="prebuilt" has it.
+WORKER_BOOT = "pages/worker-boot.html?firstVisit=prebuilt"
 SAVED_KEYS = (
     f"caches.open('{CACHE}').then(cache => cache.keys()).then(keys => keys.map(key => key.url))"
 )
@@ -61,10 +65,12 @@ OTHER_BUILD = f"""async () => {{
 }}"""
 
 
-def visit(context: BrowserContext, server_url: str) -> tuple[Page, dict[str, Any]]:
+def visit(
+    context: BrowserContext, server_url: str, path: str = WORKER_BOOT
+) -> tuple[Page, dict[str, Any]]:
     """A page of `context` that boots the worker and handles VISIT: (page, what happened)."""
     page = context.new_page()
-    page.goto(server_url + "pages/worker-boot.html")
+    page.goto(server_url + path)
     booted = page.evaluate("window.booted")
     answer = page.evaluate("text => window.send(text)", json.dumps(VISIT))
     [worker] = page.workers
@@ -150,7 +156,7 @@ def test_a_failing_saved_snapshot_is_passed_over_and_replaced(
     module_context: BrowserContext, server_url: str, first_visit: dict[str, Any], spoil: str
 ) -> None:
     page = module_context.new_page()
-    page.goto(server_url + "pages/worker-boot.html")
+    page.goto(server_url + WORKER_BOOT)
     page.evaluate("window.booted")
     page.evaluate(spoil)
     page.close()
@@ -170,9 +176,9 @@ def test_a_failing_saved_snapshot_is_passed_over_and_replaced(
 def test_a_stale_snapshot_is_ignored_and_dropped_when_a_new_one_is_saved(
     module_context: BrowserContext, server_url: str, first_visit: dict[str, Any]
 ) -> None:
-    stale = "https://wootric-web.invalid/snapshot/1/0.0.1/" + "0" * 64
+    stale = "https://wootric-web.invalid/snapshot/2/0.0.1/" + "0" * 64 + "/python_stdlib.zip"
     page = module_context.new_page()
-    page.goto(server_url + "pages/worker-boot.html")
+    page.goto(server_url + WORKER_BOOT)
     page.evaluate("window.booted")
     page.evaluate(
         f"""caches.open('{CACHE}').then(async cache => {{
