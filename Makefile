@@ -37,7 +37,7 @@ deps: chromium $(NPM_STAMP) $(VENV_STAMP)
 
 build: deps $(PYODIDE_TARGETS) $(MANIFEST) assemble
 
-# The JavaScript modules under js/ copied into the files a page loads (tools/assemble_js.py).
+# The JavaScript modules under js-modules/ copied into the files a page loads (tools/assemble_js.py).
 assemble: $(VENV_STAMP)
 	$(VENV)/bin/python tools/assemble_js.py
 

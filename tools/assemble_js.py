@@ -1,10 +1,10 @@
-"""Copies the JavaScript modules under js/ into the files a page loads (static/).
+"""Copies the JavaScript modules under js-modules/ into the files a page loads (static/).
 
 A page loads a few files, and the inline loader cannot import anything, so a rule that two of them
-need is written once under js/ and copied here into each, between marker lines:
+need is written once under js-modules/ and copied here into each, between marker lines:
 
     // <join-host.js>
-    ...this file's text, as js/join-host.js has it, indented like the first marker...
+    ...this file's text, as js-modules/join-host.js has it, indented like the first marker...
     // </join-host.js>
 
 `make build` runs this; `--check` (run by the tests) fails when a copy differs from its module.
@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-MODULES = ROOT / "js"
+MODULES = ROOT / "js-modules"
 TARGETS = [ROOT / "static" / "wootric-web-loader.js", ROOT / "static" / "wootric-web.js"]
 _REGION = re.compile(
     r"^(?P<indent>[ \t]*)// <(?P<name>[\w.-]+\.js)>\n.*?^(?P=indent)// </(?P=name)>$",
