@@ -48,7 +48,8 @@ const QUIET_MS = 1000;
 const QUIET_MAX_MS = 10_000;
 const SLICE_BYTES = 256 * 1024;
 
-let protocol = null; // wootric_web.protocol, once booted
+const PROTOCOL = "wootric_web.protocol"; // all the worker imports of ours
+let protocol = null; // PROTOCOL, once booted
 // Looked up once, so each message is one direct call. It is borrowed from `protocol`, which is
 // therefore kept: Pyodide destroys borrowed proxies together with the proxy they came from.
 let handle = null;
@@ -59,7 +60,7 @@ const waiting = []; // handle messages that arrived during the boot, in order
 
 // For tests and benchmarks (through Playwright's worker.evaluate); the page never sees it.
 // `saved` resolves to what became of the snapshot for the next visit: "saved", "skipped" (none
-// to save) or "failed".
+// to save) or "failed"; heapBytes(), once booted, is the size of Python's WebAssembly memory.
 let savedOutcome;
 const report = { boot: null, saved: new Promise((resolve) => (savedOutcome = resolve)) };
 globalThis.wootricWebBoot = report;
@@ -378,7 +379,7 @@ async function installWheel(pyodide, wheel) {
   pyodide.unpackArchive(bytes, "wheel", { extractDir: sitePackages });
   // All the worker will ever import of ours: a restored snapshot has the modules but not these
   // files (tests/unit/test_snapshot_imports.py keeps it so).
-  pyodide.runPython("import wootric_web.protocol");
+  pyodide.runPython(`import ${PROTOCOL}`);
   // The key names what was really installed, should the manifest be out of date.
   return sha256Hex(bytes);
 }
@@ -403,7 +404,7 @@ async function restore(loadPyodide, options, { snapshot }) {
   // Every visitor's interpreter starts from the same memory: give `random` (if anything has
   // imported it) a seed of its own rather than the snapshot's.
   pyodide.runPython("import sys\nif 'random' in sys.modules: sys.modules['random'].seed()");
-  return pyodide.pyimport("wootric_web.protocol");
+  return pyodide;
 }
 
 /**
@@ -423,8 +424,8 @@ function snapshotOf(pyodide) {
 }
 
 /**
- * Boots by the fastest way that works. Resolves to {boot, protocol, save}, where save() (or
- * null) stores a snapshot for the next visit; rejects with a BootError.
+ * Boots by the fastest way that works. Resolves to {boot, pyodide, protocol, save}, where
+ * save() (or null) stores a snapshot for the next visit; rejects with a BootError.
  */
 async function boot({ pyodideUrl, wheelUrl, manifestUrl, firstVisit }) {
   const runtime = importRuntime(pyodideUrl);
@@ -447,7 +448,8 @@ async function boot({ pyodideUrl, wheelUrl, manifestUrl, firstVisit }) {
   if (saved) {
     try {
       postMessage({ type: "booting", boot: "saved" });
-      return { boot: "saved", protocol: await restore(loadPyodide, options, saved), save: null };
+      const pyodide = await restore(loadPyodide, options, saved);
+      return { boot: "saved", pyodide, protocol: pyodide.pyimport(PROTOCOL), save: null };
     } catch {
       forget(await store, key);
     }
@@ -457,10 +459,10 @@ async function boot({ pyodideUrl, wheelUrl, manifestUrl, firstVisit }) {
   if (prebuilt) {
     try {
       postMessage({ type: "booting", boot: "prebuilt" });
-      const booted = await restore(loadPyodide, options, prebuilt);
+      const pyodide = await restore(loadPyodide, options, prebuilt);
       const saving = await store;
       const save = saving && (() => keep(saving, key, prebuilt.gzip));
-      return { boot: "prebuilt", protocol: booted, save };
+      return { boot: "prebuilt", pyodide, protocol: pyodide.pyimport(PROTOCOL), save };
     } catch {
       // boot as if there were none
     }
@@ -496,7 +498,7 @@ async function plainBoot(loadPyodide, pyodideUrl, wheel, store, version) {
       save = null;
     }
   }
-  return { boot: "plain", protocol: pyodide.pyimport("wootric_web.protocol"), save };
+  return { boot: "plain", pyodide, protocol: pyodide.pyimport(PROTOCOL), save };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -533,6 +535,8 @@ async function start(message) {
     ({ protocol, save } = booted);
     handle = protocol.handle;
     report.boot = booted.boot;
+    // Pyodide's Emscripten module (private, in the pinned version): its heap grows in place.
+    report.heapBytes = () => booted.pyodide._module.HEAP8.byteLength;
     postMessage({ type: "ready", boot: booted.boot });
   } catch (error) {
     bootError = describe(error);

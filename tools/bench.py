@@ -4,18 +4,27 @@ Every scenario runs in headless Chromium over pages served on 127.0.0.1, several
 an order that turns from round to round so that noise hits all of them alike; the report gives
 medians and ratios measured in the same run.
 
-    A  floor     Pyodide alone: loadPyodide() on the main thread (bench/pages/floor.html)
+    A  floor     Pyodide alone: loadPyodide() on the main thread (bench/pages/floor.html), its
+                 files served as the issue measured it: gzip made by the server, no brotli
+    A' floor     the same page served as wootric-web is: the precompressed (brotli) files
     B  first     a host page with wootric-web's loader, first visit: a new browser context,
-                 empty caches
+                 empty caches; the default boot, plain from the light files
     C  repeat    the same page visited again in B's context: warm HTTP cache, saved snapshot
     D  snippet   the host page with Wootric's own JavaScript snippet instead: no Python at all
-    E, F         B and C without the prebuilt snapshot: a plain boot, and the browser's snapshot
+    E, F         B and C with data-first-visit="prebuilt": make build's snapshot on a first visit
     H  host      the host page alone, first and repeat visit: the baseline for `load` and TBT
     T  tag       the host page with the tag in its own script element instead of the loader
     S  script    the host page with an empty script in the tag's place: what any script costs
     R  run       the loader's own run on the page's main thread, timed from scripts either side
     latency      on C's page once ready: calls one after another, each timed until applied
     burst        calls made before the runtime is ready: time from ready until all are applied
+    M  memory    C again, cross-origin isolated so that Chromium measures the page's memory: the
+                 worker's WebAssembly heap and the page's total, after ready and after the calls
+    L  Lighthouse 12.2.3 (npm), default mobile settings, a fresh profile each run: the host page
+                 alone and with the loader, its performance score and total-byte-weight
+
+Bytes are Resource Timing's transferSize, per file; wootric-web's are those under /static/ (the
+tag, executor, worker, runtime, standard library and wheel), as the floor's are Pyodide's.
 
 Run ``make bench`` (or ``python tools/bench.py --rounds 5``). It prints Markdown tables and
 writes the raw figures to ``bench/results/`` as JSON.
@@ -42,6 +51,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from chromium import CHROMIUM, CHROMIUM_ARGS  # tools/ is on sys.path: this script is there
 from playwright.sync_api import BrowserContext, Page, Playwright, sync_playwright
@@ -57,6 +67,7 @@ VARIANTS = {
     "loader": ("page-calls.html", "variant-loader.html"),
     "tag": ("page-calls.html", "variant-tag.html"),
     "snippet": ("variant-snippet.html",),
+    "prebuilt": ("page-calls.html", "variant-prebuilt.html"),
 }
 VARIANTS_WITH_QUERY = {"burst": ("variant-burst.html",)}
 MARKER = "<!-- variant -->"
@@ -83,13 +94,33 @@ LOAD_RATIOS = [
     ("T2", "S2"),
 ]
 
-# Bytes that crossed the network for a page and its workers: Resource Timing's transferSize
-# (0 for a cache hit, headers only for a 304).
+# What crossed the network for a page and its workers, per request: [URL, Resource Timing's
+# transferSize] (0 for a cache hit, headers only for a 304).
 PAGE_BYTES = """() => [...performance.getEntriesByType('navigation'),
-    ...performance.getEntriesByType('resource')]
-    .reduce((sum, entry) => sum + entry.transferSize, 0)"""
+    ...performance.getEntriesByType('resource')].map((entry) => [entry.name, entry.transferSize])"""
 WORKER_BYTES = """performance.getEntriesByType('resource')
-    .reduce((sum, entry) => sum + entry.transferSize, 0)"""
+    .map((entry) => [entry.name, entry.transferSize])"""
+# wootric-web's own files, as Pyodide's are the floor's: everything a page fetches from here.
+STATIC = "/static/"
+# The page's memory as Chromium reports it (cross-origin isolated pages only), after a garbage
+# collection, so that garbage not yet collected does not count as kept: {total, worker}.
+PAGE_MEMORY = """async () => {
+    gc();
+    const { bytes, breakdown } = await performance.measureUserAgentSpecificMemory();
+    const inWorker = ({ attribution }) =>
+        attribution.some(({ scope }) => scope === 'DedicatedWorkerGlobalScope');
+    const worker = breakdown.filter(inWorker).reduce((sum, entry) => sum + entry.bytes, 0);
+    return { total: bytes, worker };
+}"""
+# Measures memory at once instead of at the next garbage collection, and lets pages and workers
+# collect garbage (gc()) before they are measured.
+MEMORY_ARGS = ["--enable-blink-features=ForceEagerMeasureMemory", "--js-flags=--expose-gc"]
+ISOLATED = (
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+    ("Cross-Origin-Embedder-Policy", "require-corp"),
+)
+LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
+LIGHTHOUSE_RUNS = 3
 # Calls one after another once ready, identify/track/page in turn; each timed from the call
 # until its promise resolves, which is once its settings and beacon command are applied.
 LATENCY = """async (count) => {
@@ -121,7 +152,13 @@ class Target:
 
 
 TARGETS = [
-    Target("repeat visit ready / floor ready", lambda m: m["C.ready"] / m["A.ready"], 0.25, "x"),
+    Target(
+        "first visit bytes (wootric-web's) / floor bytes",
+        lambda m: m["B.static_bytes"] / m["A.static_bytes"],
+        0.7,
+        "x",
+    ),
+    Target("repeat visit ready / floor ready", lambda m: m["C.ready"] / m["A.ready"], 0.2, "x"),
     Target("first visit ready / floor ready", lambda m: m["B.ready"] / m["A.ready"], 1.25, "x"),
     Target("first visit TBT - host page TBT", lambda m: m["B.tbt"] - m["H1.tbt"], 50, "ms"),
     Target("repeat visit TBT - host page TBT", lambda m: m["C.tbt"] - m["H2.tbt"], 50, "ms"),
@@ -143,6 +180,24 @@ TARGETS = [
         1.05,
         "x",
         interval=("C", "H2"),
+    ),
+    Target(
+        "page memory after 10,000 calls / after ready",
+        lambda m: m["M.calls_total"] / m["M.ready_total"],
+        1.1,
+        "x",
+    ),
+    Target(
+        "worker's WebAssembly heap after 10,000 calls / after ready",
+        lambda m: m["M.calls_heap"] / m["M.ready_heap"],
+        1.1,
+        "x",
+    ),
+    Target(
+        "Lighthouse performance score: host page - with the loader",
+        lambda m: m["L.host_score"] - m["L.loader_score"],
+        0.02,
+        "",
     ),
 ]
 
@@ -170,16 +225,6 @@ def write_pages(folder: Path) -> None:
     start, end = (f"<script>bench.mark('loader {mark}')</script>" for mark in ("start", "end"))
     timed = heads["loader"].replace(loader, "\n  ".join((start, loader, end)))
     (folder / "loader-timed.html").write_text(host.replace(MARKER, timed))
-
-
-def write_static_without_snapshot(folder: Path) -> None:
-    """static/ as built, but with a manifest that names no prebuilt snapshot (links, not copies)."""
-    shutil.copytree(STATIC_DIR, folder, copy_function=os.link)
-    manifest = folder / "wheels" / "manifest.json"
-    named = json.loads(manifest.read_text())
-    del named["snapshot"]
-    manifest.unlink()  # a link to the real one: replaced, not written through
-    manifest.write_text(json.dumps(named, indent=2) + "\n")
 
 
 def photo(width: int, height: int) -> bytes:
@@ -211,14 +256,16 @@ class Visits:
     def __init__(
         self,
         playwright: Playwright,
-        base_urls: tuple[str, str],
+        base_urls: tuple[str, str, str],
         new_origin: Callable[[], contextlib.AbstractContextManager[str]],
         calls: int,
         incognito: bool,
     ) -> None:
         self.playwright = playwright
         self.new_origin = new_origin
-        self.base_url, self.plain_base_url = base_urls
+        # wootric-web's server, the floor's as the issue measured it, and a cross-origin isolated
+        # one for memory.
+        self.base_url, self.floor_base_url, self.isolated_base_url = base_urls
         self.calls = calls
         self.browser = (
             playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -227,16 +274,17 @@ class Visits:
         )
 
     @contextlib.contextmanager
-    def context(self) -> Iterator[BrowserContext]:
+    def context(self, args: Sequence[str] = ()) -> Iterator[BrowserContext]:
         """A new visitor's browser: by default a fresh profile on disk, whose HTTP cache and
         compiled-code cache work as in a visitor's browser; with --incognito, an in-memory one
-        (which keeps no compiled code, and no file over about 6 MB in its HTTP cache)."""
+        (which keeps no compiled code, and no file over about 6 MB in its HTTP cache). `args`:
+        Chromium's command line, added to the usual (a profile's browser only)."""
         with tempfile.TemporaryDirectory() as profile:
-            if self.browser is not None:
+            if self.browser is not None and not args:
                 context = self.browser.new_context()
             else:
                 context = self.playwright.chromium.launch_persistent_context(
-                    profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS
+                    profile, executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *args]
                 )
             context.set_default_timeout(TIMEOUT_MS)
             try:
@@ -255,22 +303,36 @@ class Visits:
         return page, {name: float(time) for name, time in found.items()}
 
     def figures(self, prefix: str, page: Page, found: dict[str, float]) -> dict[str, float]:
-        """A visit's figures, named `prefix.figure`: its marks, blocking time and bytes."""
-        transferred = float(page.evaluate(PAGE_BYTES))
-        transferred += sum(float(worker.evaluate(WORKER_BYTES)) for worker in page.workers)
+        """A visit's figures, named `prefix.figure`: its marks, blocking time and bytes (all,
+        wootric-web's, and `prefix.file /static/…` for each of its files)."""
+        requests = page.evaluate(PAGE_BYTES)
+        for worker in page.workers:
+            requests += worker.evaluate(WORKER_BYTES)
+        files: dict[str, float] = {}
+        for url, size in requests:
+            path = urlsplit(url).path
+            if path.startswith(STATIC):
+                files[f"{prefix}.file {path}"] = files.get(f"{prefix}.file {path}", 0.0) + size
         figures = {
             "load": found["load"],
             "ready": found.get("ready"),
             "first_run": found.get("first run"),
             "tbt": float(page.evaluate("bench.tbt()")),
-            "bytes": transferred,
+            "bytes": float(sum(size for _, size in requests)),
+            "static_bytes": sum(files.values()),
         }
-        return {f"{prefix}.{name}": value for name, value in figures.items() if value is not None}
+        named = {f"{prefix}.{name}": value for name, value in figures.items() if value is not None}
+        return named | files
 
     def floor(self) -> dict[str, float]:
-        with self.context() as context:
-            page, found = self.visit(context, "floor.html", "ready")
-            return self.figures("A", page, found)
+        """A, on a server that sends Pyodide's files as the issue measured them; A', on
+        wootric-web's, which sends the precompressed ones."""
+        figures: dict[str, float] = {}
+        for name, base_url in (("A", self.floor_base_url), ("A'", self.base_url)):
+            with self.context() as context:
+                page, found = self.visit(context, "floor.html", "ready", base_url=base_url)
+                figures |= self.figures(name, page, found)
+        return figures
 
     def host(self) -> dict[str, float]:
         """H: the host page alone, and the `load` event with and without wootric-web.
@@ -322,14 +384,12 @@ class Visits:
             page, found = self.visit(context, "snippet.html", "ready")
             return self.figures("D", page, found)
 
-    def tag_visits(self, context: BrowserContext, base_url: str, names: str) -> dict[str, Any]:
-        """Visits of the loader's page, one per letter of `names`, each waiting for the snapshot
+    def tag_visits(self, context: BrowserContext, page_name: str, names: str) -> dict[str, Any]:
+        """Visits of a loader's page, one per letter of `names`, each waiting for the snapshot
         it saves (as a visitor's next visit would find it)."""
         figures: dict[str, Any] = {}
         for name in names:
-            page, found = self.visit(
-                context, "loader.html", "ready", "first run", base_url=base_url
-            )
+            page, found = self.visit(context, page_name, "ready", "first run")
             [worker] = page.workers
             figures[f"{name}.boot"] = worker.evaluate("wootricWebBoot.boot")
             figures[f"{name}.saved"] = worker.evaluate("wootricWebBoot.saved")
@@ -344,7 +404,7 @@ class Visits:
     def tag(self) -> dict[str, Any]:
         """B, then C, latency and burst in B's browser."""
         with self.context() as context:
-            figures = self.tag_visits(context, self.base_url, "BC")
+            figures = self.tag_visits(context, "loader.html", "BC")
             page, found = self.visit(
                 context, f"burst.html?calls={self.calls}", "runtime ready", "burst applied"
             )
@@ -358,10 +418,65 @@ class Visits:
             figures["burst.tbt"] = float(page.evaluate("bench.tbt()"))
         return figures
 
-    def plain(self) -> dict[str, Any]:
-        """E and F: B and C again, from a server whose manifest names no prebuilt snapshot."""
+    def prebuilt(self) -> dict[str, Any]:
+        """E and F: B and C again, the loader asking for the prebuilt snapshot on a first visit."""
         with self.context() as context:
-            return self.tag_visits(context, self.plain_base_url, "EF")
+            return self.tag_visits(context, "prebuilt.html", "EF")
+
+    def memory(self) -> dict[str, float]:
+        """M: C's visit on a cross-origin isolated server, where Chromium reports the page's
+        memory (its total, and the worker's share) and the worker its WebAssembly heap: once
+        ready, and again after the latency run's calls, each after a garbage collection."""
+        figures: dict[str, float] = {}
+        with self.context(MEMORY_ARGS) as context:
+            base_url = self.isolated_base_url
+            for visit in ("first", "repeat"):
+                page, _ = self.visit(context, "loader.html", "ready", base_url=base_url)
+                [worker] = page.workers
+                if visit == "first":
+                    worker.evaluate("wootricWebBoot.saved")
+                    page.close()
+            for moment in ("ready", "calls"):
+                if moment == "calls":
+                    page.evaluate(LATENCY, self.calls)
+                worker.evaluate("gc()")
+                measured = page.evaluate(PAGE_MEMORY)
+                figures[f"M.{moment}_total"] = float(measured["total"])
+                figures[f"M.{moment}_worker"] = float(measured["worker"])
+                figures[f"M.{moment}_heap"] = float(worker.evaluate("wootricWebBoot.heapBytes()"))
+            figures["M.isolated"] = float(page.evaluate("crossOriginIsolated"))
+        return figures
+
+    def lighthouse(self) -> dict[str, float]:
+        """L: one Lighthouse run each on the host page alone and with the loader."""
+        figures: dict[str, float] = {}
+        for name, page_name in (("host", "host.html"), ("loader", "loader.html")):
+            with self.new_origin() as base_url:
+                score, weight = lighthouse(base_url + "pages/" + page_name)
+            figures[f"L.{name}_score"], figures[f"L.{name}_bytes"] = score, weight
+        return figures
+
+
+def lighthouse(url: str) -> tuple[float, float]:
+    """One Lighthouse run (default mobile settings, headless Chromium, a fresh profile):
+    (performance score, total-byte-weight in bytes)."""
+    with tempfile.TemporaryDirectory() as folder:
+        output = Path(folder) / "report.json"
+        flags = " ".join(["--headless=new", "--no-sandbox", *CHROMIUM_ARGS])
+        command = [
+            str(LIGHTHOUSE),
+            url,
+            "--output=json",
+            f"--output-path={output}",
+            "--only-categories=performance",
+            "--quiet",
+            f"--chrome-path={CHROMIUM}",
+            f"--chrome-flags={flags}",
+        ]
+        subprocess.run(command, check=True, timeout=300, capture_output=True)
+        found = json.loads(output.read_text())
+    weight = found["audits"]["total-byte-weight"]["numericValue"]
+    return float(found["categories"]["performance"]["score"]), float(weight)
 
 
 @contextlib.contextmanager
@@ -412,7 +527,13 @@ def medians(rounds: list[dict[str, Any]]) -> dict[str, float]:
     ratio of X's to Y's (LOAD_RATIOS); `X.run_samples` give `X.run`, their mean (timed in steps
     of 0.1 ms, which a median would keep to and a mean averages out)."""
     keys = {key for figures in rounds for key, value in figures.items() if isinstance(value, float)}
-    m = {key: statistics.median(figures[key] for figures in rounds) for key in sorted(keys)}
+    # A file not fetched in a round counts as 0 bytes; every other figure is in every round.
+    m = {
+        key: statistics.median(
+            figures.get(key, 0.0) if ".file " in key else figures[key] for figures in rounds
+        )
+        for key in sorted(keys)
+    }
     pooled = pool(rounds, ".load_samples")
     for name, samples in pooled.items():
         m[name + ".page_load"] = statistics.median(samples)
@@ -436,12 +557,13 @@ def fmt(value: float, unit: str = "ms") -> str:
 def report(m: dict[str, float], rounds: int, calls: int, incognito: bool) -> str:
     """The Markdown tables: every scenario's medians, then each target and whether it is met."""
     rows = [
-        ("A", "floor: `loadPyodide()` on the main thread", "A"),
-        ("B", "loader, first visit (empty caches)", "B"),
+        ("A", "floor: `loadPyodide()` on the main thread, gzip as the issue measured it", "A"),
+        ("A'", "floor, served as wootric-web is (brotli files)", "A'"),
+        ("B", "loader, first visit (empty caches): plain boot from the light files", "B"),
         ("C", "loader, repeat visit (warm cache, saved snapshot)", "C"),
         ("D", "Wootric's JavaScript snippet, no Python", "D"),
-        ("E", "loader, first visit, no prebuilt snapshot (plain boot)", "E"),
-        ("F", "loader, repeat visit after E (snapshot made in the browser)", "F"),
+        ("E", 'loader, first visit, `data-first-visit="prebuilt"` (prebuilt snapshot)', "E"),
+        ("F", "loader, repeat visit after E (saved snapshot)", "F"),
         ("H", "host page alone, first visit", "H1"),
         ("H", "host page alone, repeat visit", "H2"),
         ("T", "host page with the tag in a script element, first visit", "T1"),
@@ -457,21 +579,25 @@ def report(m: dict[str, float], rounds: int, calls: int, incognito: bool) -> str
         f"{LOAD_SAMPLES} more visits a round ({LOAD_SAMPLES * rounds} in all) in one browser, for "
         f"T and S of {LOAD_SAMPLES * rounds // SCRIPT_ELEMENT_EVERY}, each sample a new origin.",
         "",
-        "| | scenario | ready | ready / A | first `run` | TBT | `load` | bytes fetched |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| | scenario | ready | ready / A | first `run` | TBT | `load` | bytes fetched "
+        "| wootric-web's (Pyodide's for A) |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for letter, name, key in rows:
         ready = m.get(f"{key}.ready")
         first_run = m.get(f"{key}.first_run")
         load = m.get(f"{key}.page_load", m.get(f"{key}.load"))
         tbt, transferred = m.get(f"{key}.tbt"), m.get(f"{key}.bytes")
+        static = m.get(f"{key}.static_bytes") if key[0] in "ABCEF" else None
         lines.append(
             f"| {letter} | {name} | {fmt(ready) if ready else '—'} | "
             f"{fmt(ready / m['A.ready'], 'x') if ready else '—'} | "
             f"{fmt(first_run) if first_run else '—'} | "
             f"{fmt(tbt) if tbt is not None else '—'} | {fmt(load) if load else '—'} | "
-            f"{fmt(transferred, 'bytes') if transferred is not None else '—'} |"
+            f"{fmt(transferred, 'bytes') if transferred is not None else '—'} | "
+            f"{fmt(static, 'bytes') if static is not None else '—'} |"
         )
+    lines += ["", *file_table(m)]
     burst = "in order, none lost" if m["burst.wrong"] == 0 else "SOME LOST, LATE OR OUT OF ORDER"
     lines += [
         "",
@@ -506,8 +632,41 @@ def report(m: dict[str, float], rounds: int, calls: int, incognito: bool) -> str
         "R, the loader's own run on the page's main thread (mean of "
         f"{RUN_SAMPLES * rounds} visits each): first visit {fmt(m['R1.run'])}, repeat visit "
         f"{fmt(m['R2.run'])}.",
+        "",
+        "M, memory on C's page"
+        f"{'' if m['M.isolated'] else ' (NOT cross-origin isolated: not measured)'}, as Chromium "
+        "reports it after a garbage collection: the page's total "
+        f"{fmt(m['M.ready_total'], 'bytes')} once ready, {fmt(m['M.calls_total'], 'bytes')} after "
+        f"{calls:,} calls (the worker's share {fmt(m['M.ready_worker'], 'bytes')}, "
+        f"{fmt(m['M.calls_worker'], 'bytes')}); the worker's WebAssembly heap "
+        f"{fmt(m['M.ready_heap'], 'bytes')}, {fmt(m['M.calls_heap'], 'bytes')}.",
+        "",
+        f"L, Lighthouse 12.2.3 (default mobile settings, medians of {rounds} runs each): the host "
+        f"page alone scores {m['L.host_score']:.2f} with a total-byte-weight of "
+        f"{m['L.host_bytes'] / 1024:,.0f} KiB; with the loader {m['L.loader_score']:.2f} and "
+        f"{m['L.loader_bytes'] / 1024:,.0f} KiB.",
     ]
     return "\n".join(lines)
+
+
+def file_table(m: dict[str, float]) -> list[str]:
+    """Bytes per file of wootric-web's (Pyodide's for the floor), on each visit that has them."""
+    columns = ["A", "A'", "B", "C", "E", "F"]
+    paths = sorted(
+        {key.split(".file ", 1)[1] for key in m if ".file " in key},
+        key=lambda path: (-m.get(f"B.file {path}", 0.0), path),
+    )
+    lines = [
+        "Bytes per file (medians; 0: taken from a cache; a few hundred bytes: a revalidation):",
+        "",
+        "| file | " + " | ".join(columns) + " |",
+        "| --- |" + " --- |" * len(columns),
+    ]
+    for path in paths:
+        cells = [m.get(f"{column}.file {path}") for column in columns]
+        shown = [fmt(cell, "bytes") if cell is not None else "—" for cell in cells]
+        lines.append(f"| `{path.removeprefix(STATIC)}` | " + " | ".join(shown) + " |")
+    return lines
 
 
 def interval(m: dict[str, float], name: str, other: str) -> str:
@@ -539,31 +698,39 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "snapshot" not in manifest:
         raise SystemExit("static/ is not built with a prebuilt snapshot: run `make build` first.")
 
+    if not LIGHTHOUSE.exists():
+        raise SystemExit(f"{LIGHTHOUSE} is missing: run `make deps` (npm ci) first.")
+
     with tempfile.TemporaryDirectory() as folder:
-        pages, plain_static = Path(folder) / "pages", Path(folder) / "static"
+        pages = Path(folder) / "pages"
         pages.mkdir()
         write_pages(pages)
-        write_static_without_snapshot(plain_static)
-        server, base_url = start_in_thread("127.0.0.1", 0, Config(pages_dir=pages))
-        plain_config = Config(pages_dir=pages, static_dir=plain_static)
-        plain_server, plain_base_url = start_in_thread("127.0.0.1", 0, plain_config)
+        configs = (
+            Config(pages_dir=pages),
+            Config(pages_dir=pages, precompressed=False),
+            Config(pages_dir=pages, headers=ISOLATED),
+        )
+        servers = [start_in_thread("127.0.0.1", 0, config) for config in configs]
         try:
             with sync_playwright() as playwright:
-                urls = (base_url, plain_base_url)
-                origins = partial(new_origin, server)
+                urls = (servers[0][1], servers[1][1], servers[2][1])
+                origins = partial(new_origin, servers[0][0])
                 visits = Visits(playwright, urls, origins, args.calls, args.incognito)
                 scenarios = [
                     visits.floor,
                     visits.tag,
                     visits.snippet,
                     visits.host,
-                    visits.plain,
+                    visits.prebuilt,
                     visits.loader_run,
+                    visits.memory,
+                    visits.lighthouse,
                 ]
-                # Warms the server's compressed copies and the disk, which no round should pay.
+                # Warms the servers' compressed copies and the disk, which no round should pay.
                 visits.tag()
-                visits.plain()
+                visits.prebuilt()
                 visits.floor()
+                visits.memory()
                 rounds: list[dict[str, Any]] = []
                 for number in range(args.rounds):
                     figures: dict[str, Any] = {}
@@ -575,11 +742,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                         f"round {number + 1}/{args.rounds}: ready A {figures['A.ready']:.0f} ms, "
                         f"B {figures['B.ready']:.0f} ms ({figures['B.boot']}), "
                         f"C {figures['C.ready']:.0f} ms ({figures['C.boot']}), "
-                        f"E {figures['E.ready']:.0f} ms ({figures['E.boot']})",
+                        f"E {figures['E.ready']:.0f} ms ({figures['E.boot']}); "
+                        f"first-visit bytes {figures['B.static_bytes'] / 1e6:.2f} MB, "
+                        f"floor {figures['A.static_bytes'] / 1e6:.2f} MB",
                         file=sys.stderr,
                     )
         finally:
-            for each in (server, plain_server):
+            for each, _ in servers:
                 each.shutdown()
                 each.server_close()
 
