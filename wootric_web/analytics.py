@@ -24,7 +24,16 @@ IN_PYODIDE = "_pyodide_core" in sys.modules
 
 
 class WootricWebWarning(UserWarning):
-    """Bad input that was ignored or repaired. The message never contains the caller's data."""
+    """Bad input that was ignored or repaired, or what stops surveys from showing.
+
+    ``code`` is the code the tag's console line and ``wootric-web:error`` event give it (README:
+    Failure modes): the same failure has the same code from Python. The message never contains
+    the caller's data.
+    """
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class User:
@@ -218,7 +227,8 @@ class Analytics:
             if isinstance(change, LoadBeacon):
                 self._page.load_beacon(change.url, self._beacon_outcome)
             elif isinstance(change, Warning | ReportError):
-                warnings.warn(f"[wootric-web] {change.message}", WootricWebWarning, stacklevel=4)
+                warning = WootricWebWarning(f"[wootric-web] {change.message}", change.code)
+                warnings.warn(warning, stacklevel=4)
             elif isinstance(change, CallDone):
                 self._complete(change.call)
             else:
@@ -237,11 +247,10 @@ class Analytics:
         try:
             callback()
         except Exception as error:  # noqa: BLE001 - the caller's callback must not break us
-            warnings.warn(
-                f"[wootric-web] a callback raised {type(error).__name__}.",
-                WootricWebWarning,
-                stacklevel=2,
+            warning = WootricWebWarning(
+                f"[wootric-web] a callback raised {type(error).__name__}.", "callback-raised"
             )
+            warnings.warn(warning, stacklevel=2)
 
 
 def _default_page(location: str | Mapping[str, object] | PageContext | None) -> Executor:

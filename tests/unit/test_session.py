@@ -149,6 +149,25 @@ def test_a_failed_beacon_in_memory_writes_settings_and_gives_no_commands() -> No
     assert analytics.beacon_calls == []
 
 
+def test_the_python_api_warns_of_a_failure_with_the_code_the_tag_reports() -> None:
+    from wootric_web import Analytics, MemoryPage, WootricWebWarning
+
+    with pytest.warns(WootricWebWarning) as record:
+        Analytics("NPS-01fe3cbc", page=MemoryPage(beacon_loads=False))
+    assert [getattr(warning.message, "code", None) for warning in record] == ["beacon-load-failed"]
+
+
+def test_the_python_api_warns_of_bad_input_with_its_code() -> None:
+    from wootric_web import Analytics, WootricWebWarning
+
+    analytics = Analytics("NPS-01fe3cbc")
+    with pytest.warns(WootricWebWarning) as record:
+        analytics.identify({"createdAt": "not a date"})
+    assert [getattr(warning.message, "code", None) for warning in record] == [
+        "created-at-unparseable"
+    ]
+
+
 def test_a_beacon_failure_is_reported_with_its_code_and_a_sentence() -> None:
     s = session()
     s.start()
