@@ -75,12 +75,25 @@ def read_host_event(raw: object, warn: Warn) -> HostEvent | None:
     )
 
 
-def visitor_changed(before: HostEvent | None, after: HostEvent) -> bool:
+def visitor_changed(
+    before: HostEvent | None, after: HostEvent, *, stored_traits_in_context: bool = False
+) -> bool:
     """Whether ``after`` is about another visitor than ``before``: the library was reset (a new
-    anonymous id, or no user id where there was one) or another user signed in."""
+    anonymous id, or no user id where there was one) or another user signed in.
+
+    ``stored_traits_in_context``: the library (RudderStack) puts the user's stored traits in every
+    event's ``context.traits``. Its ``reset()`` keeps the anonymous id, so for a visitor without a
+    user id the traits emptying is the only sign of it; nothing else empties them (a site that
+    keeps no traits in storage gets only each call's own there, and this reads a reset into every
+    call after one with traits).
+    """
     if before is None:
         return False
     if before.anonymous_id and after.anonymous_id and before.anonymous_id != after.anonymous_id:
+        return True
+    traits = (_mapping(before.context.get("traits")), _mapping(after.context.get("traits")))
+    emptied = bool(traits[0]) and not traits[1]
+    if stored_traits_in_context and emptied:
         return True
     return bool(before.user_id) and before.user_id != after.user_id
 

@@ -215,7 +215,8 @@ class Session:
         if event is not None:
             # A reset (or another user) in the library: the next person on this browser is never
             # surveyed under the previous one's email.
-            if visitor_changed(self._last_host_event, event):
+            rudderstack = self._host == "rudderstack"
+            if visitor_changed(self._last_host_event, event, stored_traits_in_context=rudderstack):
                 changes.append(RemoveSettings(destination.VISITOR_SETTINGS))
             self._last_host_event = event
             changes += self._host_changes(event)

@@ -145,3 +145,34 @@ def test_an_event_of_no_known_type_is_a_warning_and_still_completes() -> None:
 def test_created_at_zero_writes_nothing_as_segments_integration_does() -> None:
     changes = started().host_event(1, segment("identify", traits={"createdAt": 0}))
     assert "created_at" not in settings(changes)
+
+
+def rudderstack(kind: str, stored: dict[str, Any], **fields: Any) -> dict[str, Any]:
+    """A RudderStack message: the user's stored traits in every event's context."""
+    context = {"traits": stored, "page": PAGE}
+    return {"type": kind, "userId": "", "anonymousId": "anon-1", "context": context, **fields}
+
+
+def test_rudderstack_reset_of_an_anonymous_visitor_removes_the_visitors_settings() -> None:
+    # RudderStack's reset() keeps the anonymous id; only the stored traits empty.
+    s = started("rudderstack")
+    s.host_event(1, rudderstack("identify", {"email": "a@x.co", "createdAt": "2015-01-01"}))
+    changes = s.host_event(2, rudderstack("track", {}, event="after reset"))
+    assert RemoveSettings(VISITOR_SETTINGS, call=2) in changes
+    assert settings(changes)["event_name"] == "after reset"
+
+
+def test_rudderstack_events_with_the_stored_traits_keep_the_settings() -> None:
+    s = started("rudderstack")
+    s.host_event(1, rudderstack("identify", {"email": "a@x.co"}))
+    changes = s.host_event(2, rudderstack("group", {"email": "a@x.co"}, groupId="g1", traits={}))
+    changes += s.host_event(3, rudderstack("track", {"email": "a@x.co"}, event="e"))
+    assert not [c for c in changes if isinstance(c, RemoveSettings)]
+
+
+def test_segment_events_without_context_traits_keep_the_settings() -> None:
+    # Segment's events carry no stored traits in their context: an empty one says nothing.
+    s = started("segment")
+    s.host_event(1, segment("track", event="e", context={"traits": {"email": "a@x.co"}}))
+    changes = s.host_event(2, segment("track", event="f"))
+    assert not [c for c in changes if isinstance(c, RemoveSettings)]
