@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import ast
 import json
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
-
-from tests.unit.test_snapshot_imports import MAIN_THREAD_ONLY, SERVER_SIDE
 
 from .conftest import ConsoleLog
 from .test_snapshot_boot import applied_the_call, visit
@@ -113,12 +113,15 @@ def manifest() -> dict[str, Any]:
 
 
 def worker_modules() -> set[str]:
-    """Every wootric_web module the worker may load: all but the main thread's and the server's."""
-    names = {"wootric_web"} | {
-        f"wootric_web.{path.stem}" for path in PACKAGE.glob("*.py") if path.stem != "__init__"
-    }
-    excluded = MAIN_THREAD_ONLY | SERVER_SIDE
-    return {name for name in names if not any(name.startswith(other) for other in excluded)}
+    """Every wootric_web module the worker may load: those its one import loads (which
+    tests/unit/test_snapshot_imports.py keeps to all but the main thread's and the server's)."""
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, wootric_web.protocol; print(*sys.modules)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    return {name for name in loaded if name.split(".")[0] == "wootric_web"}
 
 
 def standard_library() -> set[str]:
