@@ -19,8 +19,11 @@ const joinHost = (hub, rudderstackDestination) => {
         hub.segmentAnalytics = analytics;
         // Segment's own Wootric destination is on for this source: one of the two must be quiet.
         const classic = analytics?.settings?.cdnSettings?.integrations?.Wootric;
-        const off = analytics?.options?.integrations;
-        if (classic && off?.Wootric !== false && off?.All !== false) {
+        const chosen = analytics?.options?.integrations ?? {};
+        // Load options' integrations decide which destinations load at all, as for Segment's own.
+        const wanted = chosen.Wootric ?? chosen.All ?? true;
+        if (wanted === false) hub.passive = true;
+        else if (classic) {
           hub.passive = true;
           console.warn("[wootric-web] Segment's own Wootric destination is on for this source; " +
             'it drives the survey and wootric-web stays out of it. Turn one of them off.');

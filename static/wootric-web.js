@@ -66,8 +66,11 @@
           hub.segmentAnalytics = analytics;
           // Segment's own Wootric destination is on for this source: one of the two must be quiet.
           const classic = analytics?.settings?.cdnSettings?.integrations?.Wootric;
-          const off = analytics?.options?.integrations;
-          if (classic && off?.Wootric !== false && off?.All !== false) {
+          const chosen = analytics?.options?.integrations ?? {};
+          // Load options' integrations decide which destinations load at all, as for Segment's own.
+          const wanted = chosen.Wootric ?? chosen.All ?? true;
+          if (wanted === false) hub.passive = true;
+          else if (classic) {
             hub.passive = true;
             console.warn("[wootric-web] Segment's own Wootric destination is on for this source; " +
               'it drives the survey and wootric-web stays out of it. Turn one of them off.');
@@ -150,8 +153,19 @@
       refuse('config-host', `data-host="${named}" is not a library wootric-web joins; use ` +
         '"segment", "rudderstack" or "none", or leave it out to have it found.');
     }
-    if (named !== 'none' && named !== 'rudderstack' &&
-      (segmentLoaded || (segmentLoading && !settled))) return 'segment';
+    // analytics.js replaces its snippet's queue only once it has its settings, which may be
+    // after the page's `load`: a queue still there means loading, unless it never ends.
+    if (named !== 'none' && named !== 'rudderstack' && (segmentLoaded || segmentLoading)) {
+      if (segmentLoading) {
+        setTimeout(() => {
+          if (Array.isArray(window.analytics)) {
+            refuse('host-load-failed', "Segment's analytics.js has not loaded, so wootric-web " +
+              'gets none of its events; no survey can show.');
+          }
+        }, LOAD_WAIT_MS);
+      }
+      return 'segment';
+    }
     if (named !== 'none' && hub.rudderstack === 'queued') {
       if (Array.isArray(rudder) && settled) {
         refuse('host-load-failed', "RudderStack's SDK did not load, so wootric-web gets none " +
@@ -164,10 +178,7 @@
         "takes a destination only before it loads; put wootric-web's loader before " +
         "RudderStack's snippet.");
     }
-    if (segmentLoading) {
-      console.warn(PREFIX + "Segment's analytics.js did not load; wootric-web takes the " +
-        "page's calls itself.");
-    } else if (named === 'segment') {
+    if (named === 'segment') {
       console.warn(PREFIX + 'data-host="segment", but Segment\'s analytics.js is not on this ' +
         'page; wootric-web takes the calls itself.');
     }
