@@ -37,8 +37,9 @@ deps: chromium $(NPM_STAMP) $(VENV_STAMP)
 
 build: deps $(PYODIDE_TARGETS) $(MANIFEST) assemble
 
-# The JavaScript modules under js-modules/ copied into the files a page loads (tools/assemble_js.py).
-assemble: $(VENV_STAMP)
+# The JavaScript modules under js-modules/ copied into the files a page loads, and the tag minified
+# into static/wootric-web.js (tools/assemble_js.py).
+assemble: $(VENV_STAMP) $(NPM_STAMP)
 	$(VENV)/bin/python tools/assemble_js.py
 
 test: build lint

@@ -6,6 +6,11 @@
 // ['register', plugin] while only its snippet is on the page; RudderStack's SDK v3 takes a custom
 // device-mode integration for a destination id from its dashboard, and only before it loads.
 // Either way each event waits in hub.events until the executor sets hub.deliver.
+// Segment's snippet: a queue that can load analytics.js and carries the source's write key. A
+// Segment-style queue without them is a page's own, for whichever library comes (wootric-web's).
+const isSegmentSnippet = (queue) => Array.isArray(queue) && queue.invoked === true &&
+  (typeof queue.load === 'function' || typeof queue._writeKey === 'string');
+
 const joinHost = (hub, rudderstackDestination) => {
   const events = (hub.events ??= []);
   const keep = (host, event) => {

@@ -13,6 +13,11 @@
   // ['register', plugin] while only its snippet is on the page; RudderStack's SDK v3 takes a custom
   // device-mode integration for a destination id from its dashboard, and only before it loads.
   // Either way each event waits in hub.events until the executor sets hub.deliver.
+  // Segment's snippet: a queue that can load analytics.js and carries the source's write key. A
+  // Segment-style queue without them is a page's own, for whichever library comes (wootric-web's).
+  const isSegmentSnippet = (queue) => Array.isArray(queue) && queue.invoked === true &&
+    (typeof queue.load === 'function' || typeof queue._writeKey === 'string');
+
   const joinHost = (hub, rudderstackDestination) => {
     const events = (hub.events ??= []);
     const keep = (host, event) => {
@@ -93,7 +98,7 @@
   const hub = joinHost({}, document.currentScript?.getAttribute('data-rudderstack-destination'));
   // Names this page load's calls in storage, should they have to be kept there for the next.
   const load = Math.random().toString(36).slice(2);
-  const own = Array.isArray(queue) && !queue.invoked; // not Segment's snippet's
+  const own = !isSegmentSnippet(queue);
   if (own) queue.wootricWebLoad = load;
   // The loader's script element, looked up only when needed: the first element a page's scripts
   // touch costs a wrapper, which would delay its `load`.
@@ -132,7 +137,7 @@
   // A page left before it has loaded keeps its calls where the tag keeps them, for the next.
   const keep = () => {
     // The tag has them and keeps them itself, or Segment's snippet has adopted the queue.
-    if (window.analytics !== queue || !own || queue.invoked) return;
+    if (window.analytics !== queue || !own || isSegmentSnippet(queue)) return;
     try {
       const choice = localStorage.getItem('wootric_web_consent');
       const required = ![null, 'false'].includes(element()?.getAttribute('data-consent') ?? null);

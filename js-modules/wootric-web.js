@@ -1,5 +1,6 @@
 /*
  * wootric-web: the script tag, added by the page or by the loader (wootric-web-loader.js).
+ * This is its source; `make build` minifies it into static/wootric-web.js, the file pages load.
  *
  *   <script async src="/static/wootric-web.js" data-account-token="NPS-01fe3cbc"></script>
  *
@@ -53,6 +54,11 @@
   // ['register', plugin] while only its snippet is on the page; RudderStack's SDK v3 takes a custom
   // device-mode integration for a destination id from its dashboard, and only before it loads.
   // Either way each event waits in hub.events until the executor sets hub.deliver.
+  // Segment's snippet: a queue that can load analytics.js and carries the source's write key. A
+  // Segment-style queue without them is a page's own, for whichever library comes (wootric-web's).
+  const isSegmentSnippet = (queue) => Array.isArray(queue) && queue.invoked === true &&
+    (typeof queue.load === 'function' || typeof queue._writeKey === 'string');
+
   const joinHost = (hub, rudderstackDestination) => {
     const events = (hub.events ??= []);
     const keep = (host, event) => {
@@ -147,7 +153,7 @@
     const settled = !!handed || document.readyState === 'complete';
     const segmentLoaded = !!previous && !Array.isArray(previous) &&
       typeof previous.register === 'function';
-    const segmentLoading = Array.isArray(previous) && previous.invoked === true;
+    const segmentLoading = isSegmentSnippet(previous);
     const rudder = window.rudderanalytics;
     if (named !== null && !['segment', 'rudderstack', 'none'].includes(named)) {
       refuse('config-host', `data-host="${named}" is not a library wootric-web joins; use ` +
