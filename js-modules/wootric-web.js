@@ -406,7 +406,9 @@
   const PENDING_MAX_CHARACTERS = 1000000;
   // Tells this load's entries from others'. The loader names them, and may have kept some.
   const LOAD_ID = handed?.load || Math.random().toString(36).slice(2);
-  let pendingKept = !!handed && host === 'none'; // the store holds this load's calls: follow them
+  // The store holds this load's calls (the loader kept them when the page was hidden): follow
+  // them there until they are handled. Otherwise the store is left alone until the page hides.
+  let pendingKept = handed?.kept === true && host === 'none';
 
   /** Stored calls, oldest first: recent, well-formed, at most the limit. */
   function readPending() {
@@ -449,6 +451,7 @@
   function takePending() {
     const entries = readPending();
     const mine = entries.filter((entry) => entry.load === LOAD_ID);
+    if (mine.length === entries.length) return []; // nothing to take: the store stays as it is
     try {
       if (mine.length) window.localStorage.setItem(PENDING_KEY, JSON.stringify(mine));
       else window.localStorage.removeItem(PENDING_KEY);

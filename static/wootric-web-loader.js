@@ -164,6 +164,7 @@
       }
       const others = Array.isArray(stored) ? stored.filter((entry) => entry?.load !== load) : [];
       localStorage.setItem('wootric_web_pending', JSON.stringify([...others, ...mine].slice(-100)));
+      hub.kept = true; // the tag follows these with the calls' outcomes
     } catch {
       // storage unavailable or full: the calls go with the page
     }

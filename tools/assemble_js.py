@@ -7,9 +7,10 @@ need is written once under js-modules/ and copied into each, between marker line
     ...this file's text, as js-modules/join-host.js has it, indented like the first marker...
     // </join-host.js>
 
-The loader is pasted into pages as it is, so it stays readable in static/. The tag is compiled
-before the page's `load`, so its readable source (js-modules/wootric-web.js) is minified by
-esbuild into static/wootric-web.js, with a source map for whoever debugs it on their page.
+The loader is pasted into pages as it is, so it stays readable in static/, and README.md's copy
+of it (the first `<script data-src=...>` element there) and its CSP hash are kept equal to it.
+The tag is compiled before the page's `load`, so its readable source (js-modules/wootric-web.js)
+is minified by esbuild into static/wootric-web.js, with a source map for whoever debugs it.
 
 `make build` runs this; `--check` (run by the tests) fails when a copy differs from its module.
 """
@@ -17,6 +18,8 @@ esbuild into static/wootric-web.js, with a source map for whoever debugs it on t
 from __future__ import annotations
 
 import argparse
+import base64
+import hashlib
 import re
 import subprocess
 import sys
@@ -26,7 +29,9 @@ ROOT = Path(__file__).resolve().parent.parent
 MODULES = ROOT / "js-modules"
 TAG_SOURCE = MODULES / "wootric-web.js"
 TAG = ROOT / "static" / "wootric-web.js"
-TARGETS = [ROOT / "static" / "wootric-web-loader.js", TAG_SOURCE]
+LOADER = ROOT / "static" / "wootric-web-loader.js"
+README = ROOT / "README.md"
+TARGETS = [LOADER, TAG_SOURCE]
 ESBUILD = ROOT / "node_modules" / ".bin" / "esbuild"
 _REGION = re.compile(
     r"^(?P<indent>[ \t]*)// <(?P<name>[\w.-]+\.js)>\n.*?^(?P=indent)// </(?P=name)>$",
@@ -44,6 +49,25 @@ def assembled(text: str) -> str:
         return "\n".join([f"{indent}// <{name}>", *lines, f"{indent}// </{name}>"])
 
     return _REGION.sub(fill, text)
+
+
+_PASTED_LOADER = re.compile(r"(<script data-src=[^>]*>)(\n.*?)(</script>)", re.DOTALL)
+
+
+def csp_hash(element_text: str) -> str:
+    """The Content Security Policy source that admits an inline script with this text."""
+    digest = hashlib.sha256(element_text.encode()).digest()
+    return f"sha256-{base64.b64encode(digest).decode()}"
+
+
+def with_loader(readme: str, loader: str) -> str:
+    """``readme`` with its pasted loader, and that loader's hash wherever it is given, current."""
+    pasted = _PASTED_LOADER.search(readme)
+    if pasted is None:
+        raise SystemExit("README.md has no <script data-src=...> element to paste the loader into")
+    old, new = pasted[2], "\n" + loader
+    readme = readme[: pasted.start(2)] + new + readme[pasted.end(2) :]
+    return readme.replace(csp_hash(old), csp_hash(new))
 
 
 def minify_tag() -> None:
@@ -66,9 +90,9 @@ def main() -> int:
     parser.add_argument("--check", action="store_true", help="only say which files are stale")
     check = parser.parse_args().check
     stale = []
-    for target in TARGETS:
+    for target in [*TARGETS, README]:
         text = target.read_text()
-        new = assembled(text)
+        new = with_loader(text, LOADER.read_text()) if target == README else assembled(text)
         if new != text:
             stale.append(target)
             if not check:

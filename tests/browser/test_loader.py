@@ -190,6 +190,56 @@ def test_a_hidden_page_keeps_its_calls_only_as_consent_allows(
         assert identify["load"] == track["load"] != ""
 
 
+# Counts the page's writes to the store of kept calls, from before any script runs.
+COUNT_PENDING_WRITES = """() => {
+    window.pendingWrites = 0;
+    for (const name of ['setItem', 'removeItem']) {
+        const original = Storage.prototype[name];
+        Storage.prototype[name] = function (key, ...rest) {
+            if (key === 'wootric_web_pending') window.pendingWrites += 1;
+            return original.call(this, key, ...rest);
+        };
+    }
+}"""
+
+
+def test_a_burst_of_calls_on_a_page_that_stays_visible_never_touches_the_store(
+    page: Page, server_url: str
+) -> None:
+    page.add_init_script(f"({COUNT_PENDING_WRITES})()")
+    page.goto(server_url + PAGE.replace("loader-held", "loader"))
+    seen = page.evaluate("""async () => {
+        // Before Python is ready, so that each call waits, unhandled, in the executor.
+        const calls = [];
+        for (let i = 0; i < 200; i += 1) calls.push(analytics.track('Burst', { i }));
+        await within(Promise.all(calls));
+        return { writes: pendingWrites, stored: localStorage.getItem('wootric_web_pending') };
+    }""")
+
+    assert seen == {"writes": 0, "stored": None}
+
+
+def test_calls_the_loader_kept_when_hidden_leave_the_store_once_applied(
+    page: Page, server_url: str
+) -> None:
+    held = hold_image(page)
+    page.goto(server_url + PAGE, wait_until="domcontentloaded")
+    kept = page.evaluate("""() => {
+        window.answers = [analytics.identify('u-4', { email: 'ada@example.com' }),
+            analytics.track('Hidden early')];
+        dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true }));
+        return JSON.parse(localStorage.getItem('wootric_web_pending')).map((entry) => entry.method);
+    }""")
+    release(held)
+    stored = page.evaluate("""async () => {
+        await within(Promise.all(answers));
+        return localStorage.getItem('wootric_web_pending');
+    }""")
+
+    assert kept == ["identify", "track"]
+    assert stored is None
+
+
 def test_a_page_whose_load_never_comes_gets_the_tag_all_the_same(
     page: Page, server_url: str
 ) -> None:
