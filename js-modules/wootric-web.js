@@ -17,7 +17,7 @@
   const PREFIX = '[wootric-web] ';
   const MARK = '__wootricWeb';
   // Bumped when what the executor is handed changes: mismatched releases then refuse each other.
-  const HANDOFF_VERSION = 3;
+  const HANDOFF_VERSION = 4;
   const LOAD_WAIT_MS = 10000; // the executor comes at `load`, or this long after the tag ran
   // Methods that Python handles: each is called with the page context of its moment.
   const CALL_METHODS = ['identify', 'track', 'page', 'group', 'alias', 'screen', 'reset',
@@ -296,6 +296,7 @@
 
   // {name, args, page, at, resolve} per method call, in call order.
   const early = [];
+  let nextKey = 0; // the next early call's key in the store of kept calls
   let executor = null; // the executor's methods, once it has taken over
   let stored = null; // storedIdentity(), read once, when analytics.user() first needs it
 
@@ -304,7 +305,8 @@
   /** A method call: to the executor, or kept until it arrives. Answers as the method does. */
   function dispatch(name, args, page) {
     if (executor) return executor[name](args, page);
-    const entry = { name, args, page, at: Date.now(), resolve: null };
+    const entry = { name, args, page, at: Date.now(), resolve: null,
+      key: page ? `t${nextKey++}` : null }; // calls are numbered as the loader numbers them
     early.push(entry);
     if (CHAINED_METHODS.includes(name)) return api;
     return new Promise((resolve) => (entry.resolve = resolve));
@@ -398,9 +400,17 @@
 
   // Calls unhandled when the page goes away are kept for the next load, as analytics.js keeps
   // undelivered events: the executor keeps its own, this the early ones.
+  //
+  // A page that is only hidden (or put in the back/forward cache) may come back, and another tab
+  // may have taken its calls meanwhile. So each stored call has a key of its own in its load,
+  // and taking a call leaves a mark of it (under TAKEN_KEY): the load that stored it reads its
+  // marks and drops those calls instead of applying them a second time. A mark outlives its
+  // page by a day at most, as a stored call does.
 
   const PENDING_KEY = 'wootric_web_pending';
+  const TAKEN_KEY = 'wootric_web_taken'; // {load, key, at} of each call another load took
   const PENDING_MAX_CALLS = 100;
+  const PENDING_MAX_MARKS = 200;
   const PENDING_MAX_AGE_MS = 24 * 60 * 60 * 1000;
   // localStorage holds about 5 MB for the whole site, the page's data included.
   const PENDING_MAX_CHARACTERS = 1000000;
@@ -409,56 +419,77 @@
   // The store holds this load's calls (the loader kept them when the page was hidden): follow
   // them there until they are handled. Otherwise the store is left alone until the page hides.
   let pendingKept = handed?.kept === true && host === 'none';
+  const takenElsewhere = new Set(); // keys of this load's calls that another load took
+  const wasTaken = (key) => takenElsewhere.has(key);
 
-  /** Stored calls, oldest first: recent, well-formed, at most the limit. */
-  function readPending() {
+  /** A stored list, oldest first, of entries less than a day old; [] when unreadable. */
+  function readList(key) {
     let list = [];
     try {
-      list = JSON.parse(window.localStorage.getItem(PENDING_KEY)) || [];
+      list = JSON.parse(window.localStorage.getItem(key)) || [];
     } catch {
       return [];
     }
     const now = Date.now();
     return (Array.isArray(list) ? list : [])
-      .filter((entry) => entry && CALL_METHODS.includes(entry.method) &&
-        Array.isArray(entry.args) && now - entry.at < PENDING_MAX_AGE_MS)
-      .sort((a, b) => a.at - b.at)
-      .slice(-PENDING_MAX_CALLS);
+      .filter((entry) => entry && now - entry.at < PENDING_MAX_AGE_MS)
+      .sort((a, b) => a.at - b.at);
   }
 
-  /** Stores this load's unhandled calls, `mine`, in place of those it stored before. */
-  function keepPending(mine) {
-    pendingKept = mine.length > 0;
-    const others = readPending().filter((entry) => entry.load !== LOAD_ID);
-    let kept = [...others, ...mine].slice(-PENDING_MAX_CALLS);
-    let text = JSON.stringify(kept);
-    while (text.length > PENDING_MAX_CHARACTERS) {
-      kept = kept.slice(1);
-      text = JSON.stringify(kept);
-    }
+  /** The store: well-formed calls (at most the limit), and marks of calls taken. */
+  function readStore() {
+    return {
+      calls: readList(PENDING_KEY).filter((entry) => CALL_METHODS.includes(entry.method) &&
+        Array.isArray(entry.args)).slice(-PENDING_MAX_CALLS),
+      marks: readList(TAKEN_KEY).slice(-PENDING_MAX_MARKS),
+    };
+  }
+
+  function writeList(key, list) {
     try {
-      if (kept.length) window.localStorage.setItem(PENDING_KEY, text);
-      else window.localStorage.removeItem(PENDING_KEY);
+      if (list.length) window.localStorage.setItem(key, JSON.stringify(list));
+      else window.localStorage.removeItem(key);
     } catch {
       // storage unavailable or full: the calls are lost with the page
     }
   }
 
+  function writeStore(calls, marks) {
+    let kept = calls.slice(-PENDING_MAX_CALLS);
+    const tooLong = () => JSON.stringify(kept).length > PENDING_MAX_CHARACTERS;
+    while (kept.length && tooLong()) kept = kept.slice(1);
+    writeList(PENDING_KEY, kept);
+    if (marks) writeList(TAKEN_KEY, marks);
+  }
+
   /**
-   * The calls earlier page loads left, once: they leave the store as they are read. This load's
-   * own calls, kept when the page was hidden, stay until the executor replaces them.
+   * Stores this load's unhandled calls, `mine`, in place of those it stored before, and learns
+   * which of them another load has taken since: this load must not apply those (wasTaken).
+   * `sending`: keys about to go to Python, which leave the store as this load takes them back.
+   */
+  function keepPending(mine, sending = []) {
+    const { calls, marks } = readStore();
+    for (const mark of marks) if (mark.load === LOAD_ID) takenElsewhere.add(mark.key);
+    const back = new Set(sending);
+    const kept = mine.filter((entry) => !takenElsewhere.has(entry.key) && !back.has(entry.key));
+    pendingKept = kept.length > 0;
+    const mineTaken = marks.some((mark) => mark.load === LOAD_ID); // read now: they can go
+    writeStore([...calls.filter((entry) => entry.load !== LOAD_ID), ...kept],
+      mineTaken ? marks.filter((mark) => mark.load !== LOAD_ID) : null);
+  }
+
+  /**
+   * The calls earlier page loads (or other tabs) left, once: each leaves a taken mark in the
+   * store as it is read. This load's own calls stay until the executor replaces them.
    */
   function takePending() {
-    const entries = readPending();
-    const mine = entries.filter((entry) => entry.load === LOAD_ID);
-    if (mine.length === entries.length) return []; // nothing to take: the store stays as it is
-    try {
-      if (mine.length) window.localStorage.setItem(PENDING_KEY, JSON.stringify(mine));
-      else window.localStorage.removeItem(PENDING_KEY);
-    } catch {
-      return [];
-    }
-    return entries.filter((entry) => entry.load !== LOAD_ID);
+    const { calls, marks } = readStore();
+    const others = calls.filter((entry) => entry.load !== LOAD_ID);
+    if (!others.length) return []; // nothing to take: the store stays as it is
+    const taken = others.map(({ load, key, at }) => ({ load, key, at }));
+    writeStore(calls.filter((entry) => entry.load === LOAD_ID),
+      [...marks, ...taken].slice(-PENDING_MAX_MARKS));
+    return others;
   }
 
   /** May calls be stored? The core's consent rule (wootric_web/session.py), before it answers. */
@@ -482,11 +513,11 @@
       return typeof raw === 'function' ? { $wootric: 'function' } : value;
     };
     const mine = [];
-    for (const { name, args, page, at } of early) {
+    for (const { name, args, page, at, key } of early) {
       if (!CALL_METHODS.includes(name)) continue;
       try {
-        mine.push({ load: LOAD_ID, at, method: name, args: JSON.parse(JSON.stringify(args, marked)),
-          page });
+        mine.push({ load: LOAD_ID, key, at, method: name,
+          args: JSON.parse(JSON.stringify(args, marked)), page });
       } catch {
         // a value that contains itself, say
       }
@@ -504,9 +535,9 @@
   /** Called by the executor with its methods: every waiting call is handed over, in order. */
   function takeOver(methods) {
     executor = methods;
-    for (const { name, args, page, resolve } of early.splice(0)) {
+    for (const { name, args, page, resolve, key } of early.splice(0)) {
       try {
-        const answer = executor[name](args, page);
+        const answer = executor[name](args, page, key);
         resolve?.(answer);
       } catch (error) {
         console.error(PREFIX + `analytics.${name}() failed:`, error);
@@ -539,7 +570,7 @@
     // The executor finds what it takes over on the element that loads it.
     element.wootricWeb = { version: HANDOFF_VERSION, api, script, CALL_METHODS, pageContext,
       readStored, consentGiven, loadId: LOAD_ID, host, hub, pendingKept: () => pendingKept, keepPending,
-      takePending, markReady, takeOver, fail: () => executorMissing(url) };
+      takePending, wasTaken, markReady, takeOver, fail: () => executorMissing(url) };
     element.addEventListener('error', () => executorMissing(url));
     (document.head || document.documentElement).appendChild(element);
   }

@@ -16,7 +16,7 @@
   'use strict';
 
   const PREFIX = '[wootric-web] ';
-  const HANDOFF_VERSION = 3; // what wootric-web.js hands over; see HANDOFF_VERSION there
+  const HANDOFF_VERSION = 4; // what wootric-web.js hands over; see HANDOFF_VERSION there
   const DEFAULT_BEACON_URL = 'https://cdn.wootric.com/wootric-sdk.js';
   const DEFAULT_BEACON_TIMEOUT_MS = 10000;
   // Twice the core's own limits (wootric_web/values.py): the core decides what is kept and warns
@@ -515,6 +515,7 @@
   }
 
   function flush() {
+    if (handoff.pendingKept()) takeBack();
     const messages = outbox;
     outbox = [];
     // In debug mode each message goes alone, so that its changes are logged under it.
@@ -772,7 +773,36 @@
   function sendCall(id, entry) {
     unhandled.set(id, entry);
     if (handoff.pendingKept()) savePending();
+    if (takenElsewhere(id)) return;
     send({ kind: 'call', id, method: entry.method, args: entry.args, page: entry.page });
+  }
+
+  /**
+   * A call this load kept in storage while hidden, and another tab or page load then took and
+   * applied: it is finished here without being applied a second time.
+   */
+  function takenElsewhere(id) {
+    const entry = unhandled.get(id);
+    if (!entry || !handoff.wasTaken(entry.key)) return false;
+    unhandled.delete(id);
+    note('log', 'applied by another page of this site, which took it from storage');
+    finishCall(id);
+    return true;
+  }
+
+  /** Before calls go to Python: those still stored are taken back, those taken are dropped. */
+  function takeBack() {
+    const sending = outbox.map(([seq]) => unhandled.get(sent.get(seq)?.call)?.key);
+    handoff.keepPending(consented ? [...unhandled.values()] : [], sending.filter(Boolean));
+    dropTaken();
+  }
+
+  /** Calls not yet posted that another load took: dropped, each in its place among replies. */
+  function dropTaken() {
+    const dropped = outbox.filter(([seq]) => takenElsewhere(sent.get(seq)?.call));
+    if (!dropped.length) return;
+    outbox = outbox.filter((message) => !dropped.includes(message));
+    for (const [seq] of dropped) receive(seq, '[]');
   }
 
   /** Python is done with a call (or could not handle it, which it said): it is no longer kept. */
@@ -785,13 +815,14 @@
   function savePending() {
     const mine = consented ? [...unhandled.values()] : [];
     if (mine.length || handoff.pendingKept()) handoff.keepPending(mine);
+    dropTaken();
   }
 
   /** Applies the calls a previous page load left, once. */
   function replayPending() {
     for (const entry of handoff.takePending()) {
       traceCall(nextCallId, `${entry.method} (left by an earlier page)`, entry.args);
-      sendCall(nextCallId, { ...entry, load: LOAD_ID });
+      sendCall(nextCallId, { ...entry, load: LOAD_ID, key: `c${nextCallId}` });
       nextCallId += 1;
     }
   }
@@ -892,14 +923,15 @@
     emit('ready', []);
   }
 
-  function makeCall(method, args, page) {
+  function makeCall(method, args, page, key) {
     const callback = args.find((arg) => typeof arg === 'function');
     const id = nextCallId;
     nextCallId += 1;
     const done = new Promise((resolve) => calls.set(id, { resolve, callback, method, args }));
     traceCall(id, method, args);
-    const entry = { load: LOAD_ID, at: Date.now(), method, args: encodeArgs(id, method, args),
-      page };
+    // An early call keeps the key the tag stored it under; later ones get theirs here.
+    const entry = { load: LOAD_ID, key: key ?? `c${id}`, at: Date.now(), method,
+      args: encodeArgs(id, method, args), page };
     sendCall(id, entry);
     // Without a runtime the call is resolved at once, and still kept for the next page load.
     if (failed) finishCall(id);
@@ -950,7 +982,7 @@
     },
   };
   for (const method of CALL_METHODS) {
-    methods[method] = (args, page) => makeCall(method, args, page);
+    methods[method] = (args, page, key) => makeCall(method, args, page, key);
   }
 
   // ---------------------------------------------------------------------------------------------

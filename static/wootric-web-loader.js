@@ -143,14 +143,17 @@
       const required = ![null, 'false'].includes(element()?.getAttribute('data-consent') ?? null);
       if (choice === 'revoked' || (required && choice !== 'granted')) return;
       const mine = [];
+      let key = 0; // numbered as the tag numbers the calls it takes from this queue
       for (const [method, ...args] of queue) {
         const page = args.at(-1)?.__t === 'bpc' ? args.pop() : pageNow();
         if (!CALLS.includes(method)) continue;
+        key += 1;
         const context = { href: page.u, pathname: page.p, search: page.s, referrer: page.r,
           title: page.t, canonical: page.c };
         try {
           const copy = JSON.parse(JSON.stringify(args));
-          mine.push({ load, at: page.at ?? Date.now(), method, args: copy, page: context });
+          mine.push({ load, key: `t${key - 1}`, at: page.at ?? Date.now(), method, args: copy,
+            page: context });
         } catch {
           // a value that contains itself, say: that call goes with the page
         }
