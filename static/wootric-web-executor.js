@@ -60,12 +60,13 @@
       }
     };
     const asDirectory = (url) => (url.endsWith('/') ? url : url + '/');
-    const timeout = Number(attr('data-beacon-timeout'));
+    const timeoutAttribute = attr('data-beacon-timeout');
+    const timeout = timeoutAttribute === null ? DEFAULT_BEACON_TIMEOUT_MS : Number(timeoutAttribute);
     const config = {
       tagUrl,
       accountToken: attr('data-account-token'),
       beaconUrl: attr('data-beacon-url') ? pageUrl('data-beacon-url') : DEFAULT_BEACON_URL,
-      beaconTimeoutMs: timeout > 0 ? timeout : DEFAULT_BEACON_TIMEOUT_MS,
+      beaconTimeoutMs: timeout,
       pyodideUrl: asDirectory(attr('data-pyodide-url') ? pageUrl('data-pyodide-url')
         : new URL('pyodide/', tagUrl).href),
       // `make build` writes a manifest naming micropip's wheel and ours; data-wheel-url may name
@@ -83,6 +84,11 @@
     if (!config.accountToken) {
       throw refuse('config-account-token', 'The script tag has no data-account-token attribute; ' +
         'add data-account-token="NPS-…" with your Wootric account token.');
+    }
+    if (!(Number.isFinite(timeout) && timeout > 0)) {
+      throw refuse('config-beacon-timeout', `data-beacon-timeout="${timeoutAttribute}" is not a ` +
+        'number of milliseconds; use a positive number such as "10000", or leave it out for the ' +
+        `default of ${DEFAULT_BEACON_TIMEOUT_MS} ms.`);
     }
     if (config.mode !== 'worker' && config.mode !== 'main') {
       throw refuse('config-mode',

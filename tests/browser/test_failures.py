@@ -112,6 +112,11 @@ def test_a_runtime_that_cannot_start_reports_an_error_and_resolves_every_call(
         ("pages/no-token.html", "config-account-token", "has no data-account-token attribute"),
         ("pages/unknown-mode.html", "config-mode", 'data-mode="turbo" is not a mode'),
         (
+            "pages/bad-beacon-timeout.html",
+            "config-beacon-timeout",
+            'data-beacon-timeout="10s" is not a number of milliseconds',
+        ),
+        (
             "pages/insecure-beacon.html",
             "config-beacon-url",
             "is neither https: nor on this page's server",
