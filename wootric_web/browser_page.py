@@ -25,11 +25,12 @@ from .changes import (
 from .executor import BeaconOutcome, PageChange
 from .identity import ANONYMOUS_ID, GROUP_ID, GROUP_PROPERTIES, USER_ID, USER_TRAITS
 from .page_context import PageContext
+from .session import DEFAULT_BEACON_TIMEOUT_MS
 from .values import JsonValue
 
 # A beacon that neither loads nor fails within this time is treated as failed, so that
 # `ready()` and every held call still settle.
-BEACON_TIMEOUT_MS = 10_000
+BEACON_TIMEOUT_MS = DEFAULT_BEACON_TIMEOUT_MS
 COOKIE_MAX_AGE = 365 * 24 * 60 * 60
 
 

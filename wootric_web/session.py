@@ -38,6 +38,8 @@ from .page_context import PageContext
 from .values import JsonValue, Value
 
 DEFAULT_BEACON_URL = "https://cdn.wootric.com/wootric-sdk.js"
+# How long a page waits for the beacon before it gives up on it (data-beacon-timeout).
+DEFAULT_BEACON_TIMEOUT_MS = 10_000
 VERSION_SETTING = f"wootric-web-{__version__}"
 
 # Wootric account tokens: NPS- and eight letters or digits; EU and AU accounts add a region.

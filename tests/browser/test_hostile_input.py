@@ -14,12 +14,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import ConsoleMessage, Page
 
+from wootric_web.values import MAX_DEPTH, MAX_ITEMS, MAX_KEY_LENGTH, MAX_STRING_LENGTH
+
 SECRET = "hostile-secret-8c0f"
-# What wootric_web/values.py documents (LIMITS).
-MAX_DEPTH = 32
-MAX_STRING_LENGTH = 10_000
-MAX_KEY_LENGTH = 256
-MAX_ITEMS = 1_000
 
 # A function that returns a fresh object of hostile values.
 HOSTILE = f"""() => {{
