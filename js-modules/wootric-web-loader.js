@@ -1,4 +1,6 @@
-// wootric-web's loader: keeps the page's calls until the page has loaded, then adds the tag.
+//! wootric-web's loader: keeps the page's calls until the page has loaded, then adds the tag.
+// This is its source; `make build` minifies it into static/wootric-web-loader.js, which a page
+// pastes inline (README.md gives it, with its hash for a Content Security Policy).
 (() => {
   if (window.analytics?.wootricWebLoad || window.analytics?.__wootricWeb) {
     console.error('[wootric-web] The loader is on this page twice; the second does nothing.');
@@ -90,6 +92,141 @@
     return hub;
   };
   // </join-host.js>
+  // <core-rules.js>
+  // The core's rules that the JavaScript applies too, as wootric_web/shared_rules.py
+  // gives them. Written by `make build` (tools/assemble_js.py): change them there.
+  const CORE_RULES = Object.freeze({
+    consentKey: "wootric_web_consent",
+    storedKeys: {"local": ["ajs_anonymous_id", "ajs_user_id", "ajs_user_traits", "ajs_group_id", "ajs_group_properties", "wootric_web_consent"], "cookie": ["ajs_anonymous_id", "ajs_user_id", "ajs_group_id"]},
+    accountToken: "^NPS-(?:EU-|AU-)?[A-Za-z0-9]{8}$",
+    defaultBeaconUrl: "https://cdn.wootric.com/wootric-sdk.js",
+    defaultBeaconTimeoutMs: 10000,
+    encoderLimits: {"depth": 64, "values": 20000, "characters": 2000000},
+  });
+  // </core-rules.js>
+  // <methods.js>
+  // The analytics.js methods wootric-web answers, for the loader's queue and the tag alike.
+  // Calls: each goes to the core with the page context of the moment it was made.
+  const CALL_METHODS = ['identify', 'track', 'page', 'group', 'alias', 'screen', 'reset',
+    'setAnonymousId'];
+  // These return analytics itself, so that they chain.
+  const CHAINED_METHODS = ['on', 'once', 'off', 'debug'];
+  // The rest of the Segment snippet's stubs: accepted so snippet code keeps working, no effect.
+  const NO_OP_METHODS = ['trackSubmit', 'trackClick', 'trackLink', 'trackForm', 'pageview',
+    'addSourceMiddleware', 'addIntegrationMiddleware', 'addDestinationMiddleware', 'register'];
+  // </methods.js>
+  // <consent.js>
+  // The core's consent rule (Session in wootric_web/session.py), for the loader and the tag before
+  // Python answers: may this visitor's calls be kept? `choice` is the stored one ("granted",
+  // "revoked" or null), `attribute` the tag's data-consent (null when it has none).
+  const consentAllows = (choice, attribute) => choice !== 'revoked' &&
+    (attribute === null || attribute === 'false' || choice === 'granted');
+  // </consent.js>
+  // <page-context.js>
+  // The page as it is when a call is made. A call keeps the context of its own moment: a
+  // single-page app may have moved on by the time the call is applied.
+  const capturePage = () => {
+    const context = { href: '', pathname: '', search: '', referrer: '', title: '', canonical: null };
+    try {
+      context.href = location.href;
+      context.pathname = location.pathname;
+      context.search = location.search;
+      context.referrer = document.referrer;
+      context.title = document.title;
+      context.canonical = document.querySelector("link[rel='canonical']")?.getAttribute('href') ??
+        null;
+    } catch {
+      // a document that cannot be read leaves the defaults, which Python fills from `href`
+    }
+    return context;
+  };
+
+  // Segment's snippet queues a call's context in a short form, its "buffered page context", as
+  // the last argument; the loader queues its calls the same way, with the time of the call.
+  const bufferedPage = (context, at) => ({ __t: 'bpc', at, u: context.href, p: context.pathname,
+    s: context.search, r: context.referrer, t: context.title, c: context.canonical });
+
+  const fromBufferedPage = (buffered) => ({
+    href: String(buffered.u ?? ''),
+    pathname: String(buffered.p ?? ''),
+    search: String(buffered.s ?? ''),
+    referrer: String(buffered.r ?? ''),
+    title: String(buffered.t ?? ''),
+    canonical: buffered.c == null ? null : String(buffered.c),
+  });
+  // </page-context.js>
+  // <pending-store.js>
+  // Where calls wait for the site's next page load when a page goes away before applying them, as
+  // analytics.js keeps undelivered events: the loader, the tag and (through the tag) the executor
+  // all read and write it here. PENDING_KEY holds {load, key, at, method, args, page} per call;
+  // TAKEN_KEY a mark {load, key, at} of each call a page load took from it (see the tag).
+  const PENDING_KEY = 'wootric_web_pending';
+  const TAKEN_KEY = 'wootric_web_taken';
+  const PENDING_MAX_CALLS = 100;
+  const PENDING_MAX_MARKS = 200;
+  const PENDING_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+  // localStorage holds about 5 MB for the whole site, the page's data included.
+  const PENDING_MAX_CHARACTERS = 1000000;
+
+  /** A stored list, oldest first, of entries less than a day old; [] when unreadable. */
+  const readList = (key) => {
+    let list = [];
+    try {
+      list = JSON.parse(window.localStorage.getItem(key)) || [];
+    } catch {
+      return [];
+    }
+    const now = Date.now();
+    return (Array.isArray(list) ? list : [])
+      .filter((entry) => entry && now - entry.at < PENDING_MAX_AGE_MS)
+      .sort((a, b) => a.at - b.at);
+  };
+
+  /** The store: well-formed calls (at most the limit), and marks of calls taken. */
+  const readStore = () => ({
+    calls: readList(PENDING_KEY).filter((entry) => CALL_METHODS.includes(entry.method) &&
+      Array.isArray(entry.args)).slice(-PENDING_MAX_CALLS),
+    marks: readList(TAKEN_KEY).slice(-PENDING_MAX_MARKS),
+  });
+
+  /** Writes a list, or removes it when empty; false when storage refused (unavailable, full). */
+  const writeList = (key, list) => {
+    try {
+      if (list.length) window.localStorage.setItem(key, JSON.stringify(list));
+      else window.localStorage.removeItem(key);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  /** Replaces the stored calls (the newest, within the limits) and, unless null, the marks. */
+  const writeStore = (calls, marks) => {
+    let kept = calls.slice(-PENDING_MAX_CALLS);
+    const tooLong = () => JSON.stringify(kept).length > PENDING_MAX_CHARACTERS;
+    while (kept.length && tooLong()) kept = kept.slice(1);
+    if (marks) writeList(TAKEN_KEY, marks.slice(-PENDING_MAX_MARKS));
+    return writeList(PENDING_KEY, kept);
+  };
+
+  /**
+   * A call's arguments as they can be stored: JSON, with Dates and functions marked as the
+   * executor marks them for the core; null for arguments JSON cannot carry (a value that
+   * contains itself, say), which go with the page.
+   */
+  const storedCopy = (args) => {
+    const marked = function (key, value) {
+      const raw = this[key];
+      if (raw instanceof Date) return { $wootric: 'date', ms: raw.getTime() };
+      return typeof raw === 'function' ? { $wootric: 'function' } : value;
+    };
+    try {
+      return JSON.parse(JSON.stringify(args, marked));
+    } catch {
+      return null;
+    }
+  };
+  // </pending-store.js>
   // An analytics library on the page already (Segment's, or RudderStack's with a destination id
   // for wootric-web) gets wootric-web as its destination, and keeps window.analytics to itself.
   // Our own queue first, where there is none: a Segment snippet that comes after adopts it, with
@@ -103,30 +240,20 @@
   // The loader's script element, looked up only when needed: the first element a page's scripts
   // touch costs a wrapper, which would delay its `load`.
   const element = () => document.querySelector('script[data-src][data-account-token]');
-  const CALLS = ['identify', 'track', 'page', 'group', 'alias', 'screen', 'reset',
-    'setAnonymousId'];
-  const CHAINED = ['on', 'once', 'off', 'debug'];
-  const OTHERS = ['ready', 'consent.grant', 'consent.revoke', 'trackSubmit', 'trackClick',
-    'trackLink', 'trackForm', 'pageview', 'addSourceMiddleware', 'addIntegrationMiddleware',
-    'addDestinationMiddleware', 'register'];
-
   // The page as it is when a call is made, in the form Segment's snippet queues it.
-  const pageNow = () => ({
-    __t: 'bpc', at: Date.now(), u: location.href, p: location.pathname, s: location.search,
-    r: document.referrer, t: document.title,
-    c: document.querySelector("link[rel='canonical']")?.getAttribute('href') ?? null,
-  });
+  const pageNow = () => bufferedPage(capturePage(), Date.now());
   // A queued call answers as the tag's does: calls with a promise settled once applied.
   const stub = (method) => (...args) => {
     const entry = [method].concat(args);
-    if (CALLS.includes(method)) entry.push(pageNow());
+    if (CALL_METHODS.includes(method)) entry.push(pageNow());
     const answer = new Promise((resolve) => (entry.done = resolve)); // the tag settles it
     queue.push(entry);
-    return CHAINED.includes(method) ? queue : answer;
+    return CHAINED_METHODS.includes(method) ? queue : answer;
   };
   // What runs now delays the page's `load`, so it keeps to plain loops: a page's first spread,
   // destructuring or for-of costs it about 0.3 ms.
-  const methods = own ? CALLS.concat(CHAINED, OTHERS) : [];
+  const methods = own ? CALL_METHODS.concat(CHAINED_METHODS,
+    ['ready', 'consent.grant', 'consent.revoke'], NO_OP_METHODS) : [];
   for (let i = 0; i < methods.length; i += 1) {
     const method = methods[i];
     const dot = method.indexOf('.'); // 'consent.grant' is analytics.consent.grant
@@ -139,37 +266,28 @@
     // The tag has them and keeps them itself, or Segment's snippet has adopted the queue.
     if (window.analytics !== queue || !own || isSegmentSnippet(queue)) return;
     try {
-      const choice = localStorage.getItem('wootric_web_consent');
-      const required = ![null, 'false'].includes(element()?.getAttribute('data-consent') ?? null);
-      if (choice === 'revoked' || (required && choice !== 'granted')) return;
-      const mine = [];
-      let key = 0; // numbered as the tag numbers the calls it takes from this queue
-      for (const [method, ...args] of queue) {
-        const page = args.at(-1)?.__t === 'bpc' ? args.pop() : pageNow();
-        if (!CALLS.includes(method)) continue;
-        key += 1;
-        const context = { href: page.u, pathname: page.p, search: page.s, referrer: page.r,
-          title: page.t, canonical: page.c };
-        try {
-          const copy = JSON.parse(JSON.stringify(args));
-          mine.push({ load, key: `t${key - 1}`, at: page.at ?? Date.now(), method, args: copy,
-            page: context });
-        } catch {
-          // a value that contains itself, say: that call goes with the page
-        }
-      }
-      if (!mine.length) return;
-      let stored = [];
-      try {
-        stored = JSON.parse(localStorage.getItem('wootric_web_pending')) || [];
-      } catch {
-        // an unreadable store gives way to these calls
-      }
-      const others = Array.isArray(stored) ? stored.filter((entry) => entry?.load !== load) : [];
-      localStorage.setItem('wootric_web_pending', JSON.stringify([...others, ...mine].slice(-100)));
-      hub.kept = true; // the tag follows these with the calls' outcomes
+      const choice = localStorage.getItem(CORE_RULES.consentKey);
+      if (!consentAllows(choice, element()?.getAttribute('data-consent') ?? null)) return;
     } catch {
-      // storage unavailable or full: the calls go with the page
+      return; // storage unavailable: nothing can be kept
+    }
+    const mine = [];
+    let key = 0; // numbered as the tag numbers the calls it takes from this queue
+    for (const [method, ...args] of queue) {
+      const page = args.at(-1)?.__t === 'bpc' ? args.pop() : pageNow();
+      if (!CALL_METHODS.includes(method)) continue;
+      key += 1;
+      const copy = storedCopy(args);
+      if (copy) {
+        mine.push({ load, key: `t${key - 1}`, at: page.at ?? Date.now(), method, args: copy,
+          page: fromBufferedPage(page) });
+      }
+    }
+    if (!mine.length) return;
+    const { calls } = readStore();
+    // The tag follows these with the calls' outcomes.
+    if (writeStore([...calls.filter((entry) => entry.load !== load), ...mine], null)) {
+      hub.kept = true;
     }
   };
   addEventListener('pagehide', keep);

@@ -19,21 +19,143 @@
   // Bumped when what the executor is handed changes: mismatched releases then refuse each other.
   const HANDOFF_VERSION = 4;
   const LOAD_WAIT_MS = 10000; // the executor comes at `load`, or this long after the tag ran
-  // Methods that Python handles: each is called with the page context of its moment.
+  // <core-rules.js>
+  // The core's rules that the JavaScript applies too, as wootric_web/shared_rules.py
+  // gives them. Written by `make build` (tools/assemble_js.py): change them there.
+  const CORE_RULES = Object.freeze({
+    consentKey: "wootric_web_consent",
+    storedKeys: {"local": ["ajs_anonymous_id", "ajs_user_id", "ajs_user_traits", "ajs_group_id", "ajs_group_properties", "wootric_web_consent"], "cookie": ["ajs_anonymous_id", "ajs_user_id", "ajs_group_id"]},
+    accountToken: "^NPS-(?:EU-|AU-)?[A-Za-z0-9]{8}$",
+    defaultBeaconUrl: "https://cdn.wootric.com/wootric-sdk.js",
+    defaultBeaconTimeoutMs: 10000,
+    encoderLimits: {"depth": 64, "values": 20000, "characters": 2000000},
+  });
+  // </core-rules.js>
+  // <methods.js>
+  // The analytics.js methods wootric-web answers, for the loader's queue and the tag alike.
+  // Calls: each goes to the core with the page context of the moment it was made.
   const CALL_METHODS = ['identify', 'track', 'page', 'group', 'alias', 'screen', 'reset',
     'setAnonymousId'];
+  // These return analytics itself, so that they chain.
+  const CHAINED_METHODS = ['on', 'once', 'off', 'debug'];
   // The rest of the Segment snippet's stubs: accepted so snippet code keeps working, no effect.
   const NO_OP_METHODS = ['trackSubmit', 'trackClick', 'trackLink', 'trackForm', 'pageview',
     'addSourceMiddleware', 'addIntegrationMiddleware', 'addDestinationMiddleware', 'register'];
-  const CHAINED_METHODS = ['on', 'once', 'off', 'debug']; // these return analytics itself
-  // Where the core keeps the visitor's consent choice ("granted" or "revoked").
-  const CONSENT_KEY = 'wootric_web_consent';
-  // Read at start-up for the core, and by analytics.user() before Python answers.
-  const STORED_KEYS = {
-    local: ['ajs_anonymous_id', 'ajs_user_id', 'ajs_user_traits', 'ajs_group_id',
-      'ajs_group_properties', CONSENT_KEY],
-    cookie: ['ajs_anonymous_id', 'ajs_user_id', 'ajs_group_id'],
+  // </methods.js>
+  // <consent.js>
+  // The core's consent rule (Session in wootric_web/session.py), for the loader and the tag before
+  // Python answers: may this visitor's calls be kept? `choice` is the stored one ("granted",
+  // "revoked" or null), `attribute` the tag's data-consent (null when it has none).
+  const consentAllows = (choice, attribute) => choice !== 'revoked' &&
+    (attribute === null || attribute === 'false' || choice === 'granted');
+  // </consent.js>
+  // <page-context.js>
+  // The page as it is when a call is made. A call keeps the context of its own moment: a
+  // single-page app may have moved on by the time the call is applied.
+  const capturePage = () => {
+    const context = { href: '', pathname: '', search: '', referrer: '', title: '', canonical: null };
+    try {
+      context.href = location.href;
+      context.pathname = location.pathname;
+      context.search = location.search;
+      context.referrer = document.referrer;
+      context.title = document.title;
+      context.canonical = document.querySelector("link[rel='canonical']")?.getAttribute('href') ??
+        null;
+    } catch {
+      // a document that cannot be read leaves the defaults, which Python fills from `href`
+    }
+    return context;
   };
+
+  // Segment's snippet queues a call's context in a short form, its "buffered page context", as
+  // the last argument; the loader queues its calls the same way, with the time of the call.
+  const bufferedPage = (context, at) => ({ __t: 'bpc', at, u: context.href, p: context.pathname,
+    s: context.search, r: context.referrer, t: context.title, c: context.canonical });
+
+  const fromBufferedPage = (buffered) => ({
+    href: String(buffered.u ?? ''),
+    pathname: String(buffered.p ?? ''),
+    search: String(buffered.s ?? ''),
+    referrer: String(buffered.r ?? ''),
+    title: String(buffered.t ?? ''),
+    canonical: buffered.c == null ? null : String(buffered.c),
+  });
+  // </page-context.js>
+  // <pending-store.js>
+  // Where calls wait for the site's next page load when a page goes away before applying them, as
+  // analytics.js keeps undelivered events: the loader, the tag and (through the tag) the executor
+  // all read and write it here. PENDING_KEY holds {load, key, at, method, args, page} per call;
+  // TAKEN_KEY a mark {load, key, at} of each call a page load took from it (see the tag).
+  const PENDING_KEY = 'wootric_web_pending';
+  const TAKEN_KEY = 'wootric_web_taken';
+  const PENDING_MAX_CALLS = 100;
+  const PENDING_MAX_MARKS = 200;
+  const PENDING_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+  // localStorage holds about 5 MB for the whole site, the page's data included.
+  const PENDING_MAX_CHARACTERS = 1000000;
+
+  /** A stored list, oldest first, of entries less than a day old; [] when unreadable. */
+  const readList = (key) => {
+    let list = [];
+    try {
+      list = JSON.parse(window.localStorage.getItem(key)) || [];
+    } catch {
+      return [];
+    }
+    const now = Date.now();
+    return (Array.isArray(list) ? list : [])
+      .filter((entry) => entry && now - entry.at < PENDING_MAX_AGE_MS)
+      .sort((a, b) => a.at - b.at);
+  };
+
+  /** The store: well-formed calls (at most the limit), and marks of calls taken. */
+  const readStore = () => ({
+    calls: readList(PENDING_KEY).filter((entry) => CALL_METHODS.includes(entry.method) &&
+      Array.isArray(entry.args)).slice(-PENDING_MAX_CALLS),
+    marks: readList(TAKEN_KEY).slice(-PENDING_MAX_MARKS),
+  });
+
+  /** Writes a list, or removes it when empty; false when storage refused (unavailable, full). */
+  const writeList = (key, list) => {
+    try {
+      if (list.length) window.localStorage.setItem(key, JSON.stringify(list));
+      else window.localStorage.removeItem(key);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  /** Replaces the stored calls (the newest, within the limits) and, unless null, the marks. */
+  const writeStore = (calls, marks) => {
+    let kept = calls.slice(-PENDING_MAX_CALLS);
+    const tooLong = () => JSON.stringify(kept).length > PENDING_MAX_CHARACTERS;
+    while (kept.length && tooLong()) kept = kept.slice(1);
+    if (marks) writeList(TAKEN_KEY, marks.slice(-PENDING_MAX_MARKS));
+    return writeList(PENDING_KEY, kept);
+  };
+
+  /**
+   * A call's arguments as they can be stored: JSON, with Dates and functions marked as the
+   * executor marks them for the core; null for arguments JSON cannot carry (a value that
+   * contains itself, say), which go with the page.
+   */
+  const storedCopy = (args) => {
+    const marked = function (key, value) {
+      const raw = this[key];
+      if (raw instanceof Date) return { $wootric: 'date', ms: raw.getTime() };
+      return typeof raw === 'function' ? { $wootric: 'function' } : value;
+    };
+    try {
+      return JSON.parse(JSON.stringify(args, marked));
+    } catch {
+      return null;
+    }
+  };
+  // </pending-store.js>
+  // Read at start-up for the core, and by analytics.user() before Python answers.
+  const STORED_KEYS = CORE_RULES.storedKeys;
 
   const previous = window.analytics;
   if (previous?.[MARK] || window.wootricWeb?.[MARK]) {
@@ -200,24 +322,7 @@
   // Events the host library delivered go nowhere once it has taken the calls itself.
   if (host === 'none') hub.passive = true;
 
-  /** The page context of a call, captured when the call is made. */
-  function pageContext() {
-    const context = { href: '', pathname: '', search: '', referrer: '', title: '', canonical: null };
-    try {
-      const link = document.querySelector("link[rel='canonical']");
-      Object.assign(context, {
-        href: location.href,
-        pathname: location.pathname,
-        search: location.search,
-        referrer: document.referrer,
-        title: document.title,
-        canonical: link ? link.getAttribute('href') : null,
-      });
-    } catch {
-      // a document that cannot be read leaves the defaults, which Python fills from `href`
-    }
-    return context;
-  }
+  const pageContext = capturePage; // a call's, captured when the call is made
 
   function readCookies() {
     const found = {};
@@ -362,14 +467,7 @@
     const last = args[args.length - 1];
     if (!last || typeof last !== 'object' || last.__t !== 'bpc') return null;
     args.pop();
-    return {
-      href: String(last.u ?? ''),
-      pathname: String(last.p ?? ''),
-      search: String(last.s ?? ''),
-      referrer: String(last.r ?? ''),
-      title: String(last.t ?? ''),
-      canonical: last.c == null ? null : String(last.c),
-    };
+    return fromBufferedPage(last);
   }
 
   /** One entry of the snippet's queue, `[method, ...args]`, as if it were called now. */
@@ -407,13 +505,6 @@
   // marks and drops those calls instead of applying them a second time. A mark outlives its
   // page by a day at most, as a stored call does.
 
-  const PENDING_KEY = 'wootric_web_pending';
-  const TAKEN_KEY = 'wootric_web_taken'; // {load, key, at} of each call another load took
-  const PENDING_MAX_CALLS = 100;
-  const PENDING_MAX_MARKS = 200;
-  const PENDING_MAX_AGE_MS = 24 * 60 * 60 * 1000;
-  // localStorage holds about 5 MB for the whole site, the page's data included.
-  const PENDING_MAX_CHARACTERS = 1000000;
   // Tells this load's entries from others'. The loader names them, and may have kept some.
   const LOAD_ID = handed?.load || Math.random().toString(36).slice(2);
   // The store holds this load's calls (the loader kept them when the page was hidden): follow
@@ -421,46 +512,6 @@
   let pendingKept = handed?.kept === true && host === 'none';
   const takenElsewhere = new Set(); // keys of this load's calls that another load took
   const wasTaken = (key) => takenElsewhere.has(key);
-
-  /** A stored list, oldest first, of entries less than a day old; [] when unreadable. */
-  function readList(key) {
-    let list = [];
-    try {
-      list = JSON.parse(window.localStorage.getItem(key)) || [];
-    } catch {
-      return [];
-    }
-    const now = Date.now();
-    return (Array.isArray(list) ? list : [])
-      .filter((entry) => entry && now - entry.at < PENDING_MAX_AGE_MS)
-      .sort((a, b) => a.at - b.at);
-  }
-
-  /** The store: well-formed calls (at most the limit), and marks of calls taken. */
-  function readStore() {
-    return {
-      calls: readList(PENDING_KEY).filter((entry) => CALL_METHODS.includes(entry.method) &&
-        Array.isArray(entry.args)).slice(-PENDING_MAX_CALLS),
-      marks: readList(TAKEN_KEY).slice(-PENDING_MAX_MARKS),
-    };
-  }
-
-  function writeList(key, list) {
-    try {
-      if (list.length) window.localStorage.setItem(key, JSON.stringify(list));
-      else window.localStorage.removeItem(key);
-    } catch {
-      // storage unavailable or full: the calls are lost with the page
-    }
-  }
-
-  function writeStore(calls, marks) {
-    let kept = calls.slice(-PENDING_MAX_CALLS);
-    const tooLong = () => JSON.stringify(kept).length > PENDING_MAX_CHARACTERS;
-    while (kept.length && tooLong()) kept = kept.slice(1);
-    writeList(PENDING_KEY, kept);
-    if (marks) writeList(TAKEN_KEY, marks);
-  }
 
   /**
    * Stores this load's unhandled calls, `mine`, in place of those it stored before, and learns
@@ -494,10 +545,8 @@
 
   /** May calls be stored? The core's consent rule (wootric_web/session.py), before it answers. */
   function consentGiven(stored) {
-    const choice = stored.local[CONSENT_KEY];
-    const attribute = script ? script.getAttribute('data-consent') : null;
-    const required = attribute !== null && attribute !== 'false';
-    return choice !== 'revoked' && (!required || choice === 'granted');
+    return consentAllows(stored.local[CORE_RULES.consentKey] ?? null,
+      script?.getAttribute('data-consent') ?? null);
   }
 
   /**
@@ -507,20 +556,10 @@
   function keepEarlyCalls() {
     if (executor) return;
     if (!consentGiven(readStored())) return;
-    const marked = function (key, value) {
-      const raw = this[key];
-      if (raw instanceof Date) return { $wootric: 'date', ms: raw.getTime() };
-      return typeof raw === 'function' ? { $wootric: 'function' } : value;
-    };
     const mine = [];
     for (const { name, args, page, at, key } of early) {
-      if (!CALL_METHODS.includes(name)) continue;
-      try {
-        mine.push({ load: LOAD_ID, key, at, method: name,
-          args: JSON.parse(JSON.stringify(args, marked)), page });
-      } catch {
-        // a value that contains itself, say
-      }
+      const copy = CALL_METHODS.includes(name) ? storedCopy(args) : null;
+      if (copy) mine.push({ load: LOAD_ID, key, at, method: name, args: copy, page });
     }
     if (mine.length || pendingKept) keepPending(mine);
   }

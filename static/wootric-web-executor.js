@@ -17,13 +17,25 @@
 
   const PREFIX = '[wootric-web] ';
   const HANDOFF_VERSION = 4; // what wootric-web.js hands over; see HANDOFF_VERSION there
-  const DEFAULT_BEACON_URL = 'https://cdn.wootric.com/wootric-sdk.js';
-  const DEFAULT_BEACON_TIMEOUT_MS = 10000;
-  // Twice the core's own limits (wootric_web/values.py): the core decides what is kept and warns
-  // about it; these only bound the work an enormous argument can cost the page's thread.
-  const ENCODE_MAX_DEPTH = 64;
-  const ENCODE_MAX_VALUES = 20000;
-  const ENCODE_MAX_CHARACTERS = 2000000;
+  // <core-rules.js>
+  // The core's rules that the JavaScript applies too, as wootric_web/shared_rules.py
+  // gives them. Written by `make build` (tools/assemble_js.py): change them there.
+  const CORE_RULES = Object.freeze({
+    consentKey: "wootric_web_consent",
+    storedKeys: {"local": ["ajs_anonymous_id", "ajs_user_id", "ajs_user_traits", "ajs_group_id", "ajs_group_properties", "wootric_web_consent"], "cookie": ["ajs_anonymous_id", "ajs_user_id", "ajs_group_id"]},
+    accountToken: "^NPS-(?:EU-|AU-)?[A-Za-z0-9]{8}$",
+    defaultBeaconUrl: "https://cdn.wootric.com/wootric-sdk.js",
+    defaultBeaconTimeoutMs: 10000,
+    encoderLimits: {"depth": 64, "values": 20000, "characters": 2000000},
+  });
+  // </core-rules.js>
+  const DEFAULT_BEACON_URL = CORE_RULES.defaultBeaconUrl;
+  const DEFAULT_BEACON_TIMEOUT_MS = CORE_RULES.defaultBeaconTimeoutMs;
+  // Twice the core's own limits (wootric_web/shared_rules.py): the core decides what is kept and
+  // warns about it; these only bound the work an enormous argument can cost the page's thread.
+  const ENCODE_MAX_DEPTH = CORE_RULES.encoderLimits.depth;
+  const ENCODE_MAX_VALUES = CORE_RULES.encoderLimits.values;
+  const ENCODE_MAX_CHARACTERS = CORE_RULES.encoderLimits.characters;
 
   const handoff = document.currentScript?.wootricWeb;
   if (!handoff || handoff.version !== HANDOFF_VERSION) {
@@ -349,7 +361,7 @@
 
   // A Wootric account token's shape. Python decides; this only keeps the executor from fetching a
   // beacon that a malformed token will never load.
-  const TOKEN_SHAPE = /^NPS-(?:EU-|AU-)?[A-Za-z0-9]{8}$/;
+  const TOKEN_SHAPE = new RegExp(CORE_RULES.accountToken);
   let beaconHinted = false;
 
   /**

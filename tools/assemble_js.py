@@ -7,12 +7,17 @@ need is written once under js-modules/ and copied into each, between marker line
     ...this file's text, as js-modules/join-host.js has it, indented like the first marker...
     // </join-host.js>
 
-The loader is pasted into pages as it is, so it stays readable in static/, and README.md's copy
-of it (the first `<script data-src=...>` element there) and its CSP hash are kept equal to it.
-The tag is compiled before the page's `load`, so its readable source (js-modules/wootric-web.js)
-is minified by esbuild into static/wootric-web.js, with a source map for whoever debugs it.
+One module is written here, from Python: js-modules/core-rules.js, the core's rules that the
+JavaScript applies too (wootric_web/shared_rules.py), so that no file keeps a copy of its own.
 
-`make build` runs this; `--check` (run by the tests) fails when a copy differs from its module.
+What a page loads runs before its `load` event, so the loader and the tag are written readable
+here (js-modules/wootric-web-loader.js, js-modules/wootric-web.js) and minified by esbuild into
+static/, the tag with a source map for whoever debugs it. README.md's copy of the loader (the
+first `<script data-src=...>` element there) and its CSP hash are kept equal to the minified one,
+which is what a site pastes.
+
+`make build` runs this; `--check` (run by the tests) fails when a copy differs from its module,
+or core-rules.js from the core.
 """
 
 from __future__ import annotations
@@ -20,23 +25,46 @@ from __future__ import annotations
 import argparse
 import base64
 import hashlib
+import json
 import re
 import subprocess
 import sys
 from pathlib import Path
 
+from wootric_web.shared_rules import for_javascript
+
 ROOT = Path(__file__).resolve().parent.parent
 MODULES = ROOT / "js-modules"
 TAG_SOURCE = MODULES / "wootric-web.js"
 TAG = ROOT / "static" / "wootric-web.js"
+LOADER_SOURCE = MODULES / "wootric-web-loader.js"
 LOADER = ROOT / "static" / "wootric-web-loader.js"
 README = ROOT / "README.md"
-TARGETS = [LOADER, TAG_SOURCE]
+EXECUTOR = ROOT / "static" / "wootric-web-executor.js"
+CORE_RULES = MODULES / "core-rules.js"
+TARGETS = [LOADER_SOURCE, TAG_SOURCE, EXECUTOR]
+# Readable sources, and the minified files pages load (or paste) made from them.
+MINIFIED = {TAG_SOURCE: TAG, LOADER_SOURCE: LOADER}
 ESBUILD = ROOT / "node_modules" / ".bin" / "esbuild"
 _REGION = re.compile(
     r"^(?P<indent>[ \t]*)// <(?P<name>[\w.-]+\.js)>\n.*?^(?P=indent)// </(?P=name)>$",
     re.MULTILINE | re.DOTALL,
 )
+
+
+def core_rules() -> str:
+    """js-modules/core-rules.js as the core's rules make it."""
+    lines = [f"  {name}: {json.dumps(value)}," for name, value in for_javascript().items()]
+    return "\n".join(
+        [
+            "// The core's rules that the JavaScript applies too, as wootric_web/shared_rules.py",
+            "// gives them. Written by `make build` (tools/assemble_js.py): change them there.",
+            "const CORE_RULES = Object.freeze({",
+            *lines,
+            "});",
+            "",
+        ]
+    )
 
 
 def assembled(text: str) -> str:
@@ -70,19 +98,11 @@ def with_loader(readme: str, loader: str) -> str:
     return readme.replace(csp_hash(old), csp_hash(new))
 
 
-def minify_tag() -> None:
-    """static/wootric-web.js from its source: the same code, without comments and long names."""
-    subprocess.run(
-        [
-            str(ESBUILD),
-            str(TAG_SOURCE),
-            "--minify",
-            "--sourcemap",
-            "--log-level=warning",
-            f"--outfile={TAG}",
-        ],
-        check=True,
-    )
+def minify(source: Path, target: Path) -> None:
+    """``target`` from ``source``: the same code, without comments and long names."""
+    command = [str(ESBUILD), str(source), "--minify", "--log-level=warning", f"--outfile={target}"]
+    # A pasted loader has no file to map from; the tag's map is for whoever debugs it.
+    subprocess.run([*command, "--sourcemap"] if target == TAG else command, check=True)
 
 
 def main() -> int:
@@ -90,19 +110,28 @@ def main() -> int:
     parser.add_argument("--check", action="store_true", help="only say which files are stale")
     check = parser.parse_args().check
     stale = []
-    for target in [*TARGETS, README]:
+    if CORE_RULES.read_text() != core_rules():
+        stale.append(CORE_RULES)
+        if not check:
+            CORE_RULES.write_text(core_rules())
+    for target in TARGETS:
         text = target.read_text()
-        new = with_loader(text, LOADER.read_text()) if target == README else assembled(text)
+        new = assembled(text)
         if new != text:
             stale.append(target)
             if not check:
                 target.write_text(new)
-    if check:
-        if stale:
-            print("stale, run `make build`:", *(str(path.relative_to(ROOT)) for path in stale))
-        return 1 if stale else 0
-    minify_tag()
-    return 0
+    if not check:
+        for source, target in MINIFIED.items():
+            minify(source, target)
+    readme = README.read_text()
+    if LOADER.exists() and with_loader(readme, LOADER.read_text()) != readme:
+        stale.append(README)
+        if not check:
+            README.write_text(with_loader(readme, LOADER.read_text()))
+    if stale and check:
+        print("stale, run `make build`:", *(str(path.relative_to(ROOT)) for path in stale))
+    return 1 if stale and check else 0
 
 
 if __name__ == "__main__":

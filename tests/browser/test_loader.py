@@ -183,7 +183,7 @@ def test_a_hidden_page_keeps_its_calls_only_as_consent_allows(
     assert [entry["method"] for entry in stored] == kept
     if kept:
         identify, track = stored
-        created = "1970-01-01T00:00:00.000Z"  # a Date is kept as JSON gives it
+        created = {"$wootric": "date", "ms": 0}  # a Date stays a Date, as the tag keeps it
         assert identify["args"] == ["u-3", {"email": "ada@example.com", "createdAt": created}]
         assert track["page"]["href"] == server_url + PAGE
         assert track["page"]["title"] == "Loader page"
