@@ -12,7 +12,13 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 import js
-from pyodide.ffi import create_proxy
+from pyodide.ffi import JsProxy
+from pyodide.ffi.wrappers import (
+    add_event_listener,
+    clear_timeout,
+    remove_event_listener,
+    set_timeout,
+)
 
 from .changes import (
     CallBeacon,
@@ -95,28 +101,38 @@ class BrowserPage:
 
     def load_beacon(self, url: str, outcome: BeaconOutcome) -> None:
         script = js.document.createElement("script")
-        proxies: list[Any] = []
+        timer: int | JsProxy | None = None
+        settled = False
 
         def settle(loaded: bool) -> None:
-            if not proxies:
+            # The script's other event and the timer may still come; each is taken back here,
+            # so nothing that stays on the page can call into Python once the outcome is given.
+            nonlocal settled
+            if settled:
                 return
-            for proxy in proxies:
-                proxy.destroy()
-            proxies.clear()
+            settled = True
+            if timer is not None:
+                clear_timeout(timer)
+            remove_event_listener(script, "load", on_load)
+            remove_event_listener(script, "error", on_error)
             outcome(loaded and callable(getattr(js.window, "wootric", None)))
 
-        proxies.extend(
-            create_proxy(handler)
-            for handler in (
-                lambda _event: settle(True),
-                lambda _event: settle(False),
-                lambda: settle(False),
-            )
-        )
-        on_load, on_error, on_timeout = proxies
-        script.addEventListener("load", on_load)
-        script.addEventListener("error", on_error)
-        js.setTimeout(on_timeout, self._beacon_timeout_ms)
+        def on_load(_event: Any) -> None:
+            settle(True)
+
+        def on_error(_event: Any) -> None:
+            settle(False)
+
+        def on_timeout() -> None:
+            nonlocal timer
+            timer = None  # it has fired: set_timeout's wrapper lets go of its own proxy
+            settle(False)
+
+        # Pyodide's wrappers own the proxies: remove_event_listener and clear_timeout destroy
+        # theirs, and a timer that fires destroys its own.
+        add_event_listener(script, "load", on_load)
+        add_event_listener(script, "error", on_error)
+        timer = set_timeout(on_timeout, self._beacon_timeout_ms)
         script.async_ = True
         script.src = url
         js.document.head.appendChild(script)
