@@ -100,11 +100,13 @@ class BrowserPage:
                 pass
 
     def load_beacon(self, url: str, outcome: BeaconOutcome) -> None:
+        """Add the beacon script; its outcome gets the code the tag's executor gives it."""
         script = js.document.createElement("script")
         timer: int | JsProxy | None = None
         settled = False
+        threw = False
 
-        def settle(loaded: bool) -> None:
+        def settle(failure: str | None) -> None:
             # The script's other event and the timer may still come; each is taken back here,
             # so nothing that stays on the page can call into Python once the outcome is given.
             nonlocal settled
@@ -113,25 +115,40 @@ class BrowserPage:
             settled = True
             if timer is not None:
                 clear_timeout(timer)
+            remove_event_listener(js.window, "error", on_page_error)
             remove_event_listener(script, "load", on_load)
-            remove_event_listener(script, "error", on_error)
-            outcome(loaded and callable(getattr(js.window, "wootric", None)))
+            remove_event_listener(script, "error", on_load_error)
+            outcome(failure)
+
+        def on_page_error(event: Any) -> None:
+            # An error thrown while the beacon runs is its failure, not an uncaught error on the
+            # page. (A cross-origin beacon's errors are muted and name no file: those stay.)
+            nonlocal threw
+            if event.filename == script.src:
+                threw = True
+                event.preventDefault()
 
         def on_load(_event: Any) -> None:
-            settle(True)
+            if threw:
+                settle("beacon-threw")
+            elif callable(getattr(js.window, "wootric", None)):
+                settle(None)
+            else:
+                settle("beacon-no-wootric")
 
-        def on_error(_event: Any) -> None:
-            settle(False)
+        def on_load_error(_event: Any) -> None:
+            settle("beacon-load-failed")
 
         def on_timeout() -> None:
             nonlocal timer
             timer = None  # it has fired: set_timeout's wrapper lets go of its own proxy
-            settle(False)
+            settle("beacon-timeout")
 
         # Pyodide's wrappers own the proxies: remove_event_listener and clear_timeout destroy
         # theirs, and a timer that fires destroys its own.
+        add_event_listener(js.window, "error", on_page_error)
         add_event_listener(script, "load", on_load)
-        add_event_listener(script, "error", on_error)
+        add_event_listener(script, "error", on_load_error)
         timer = set_timeout(on_timeout, self._beacon_timeout_ms)
         script.async_ = True
         script.src = url

@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Error, Page, Route
 
 from .conftest import PREVIEW_BEACON, hold
+from .test_failures import BEACONS
 from .test_python_main_thread import RUN_PYTHON
 
 TIMEOUT_MS = 10_000  # the Python API's default, as the tag's data-beacon-timeout's
@@ -89,3 +90,22 @@ def test_a_beacon_that_loads_after_its_timeout_shows_no_error(python_page: Page)
 
     assert errors == []
     assert len(python_page.evaluate(RUN_PYTHON, "reported")) == 1  # the timeout, only
+
+
+@pytest.mark.parametrize("beacon", list(BEACONS))
+def test_a_beacon_that_fails_is_reported_with_the_code_the_tag_gives_that_failure(
+    python_page: Page, expect_console_errors: list[str], beacon: str
+) -> None:
+    answer, code = BEACONS[beacon]
+    expect_console_errors.append(r"Failed to load resource: (.* 404|net::ERR_FAILED)")
+    errors = uncaught_errors(python_page)
+    python_page.route("**/pages/routed-beacon.js", answer)
+    with python_page.expect_request("**/pages/routed-beacon.js"):
+        python_page.evaluate(RUN_PYTHON, start("/pages/routed-beacon.js"))
+    if code == "beacon-timeout":
+        python_page.clock.run_for(TIMEOUT_MS + 1)  # every other answer settles the beacon itself
+
+    reported = python_page.evaluate(RUN_PYTHON, "await analytics.ready()\nreported")
+
+    assert reported == [code]
+    assert errors == []  # a beacon that throws is its failure, not the page's uncaught error
