@@ -31,6 +31,7 @@ from .changes import (
 from .executor import BeaconOutcome, PageChange
 from .identity import ANONYMOUS_ID, GROUP_ID, GROUP_PROPERTIES, USER_ID, USER_TRAITS
 from .page_context import PageContext
+from .session import CONSENT_KEY
 from .values import JsonValue
 
 # A beacon that neither loads nor fails within this time is treated as failed, so that
@@ -48,7 +49,9 @@ class BrowserPage:
 
     def stored(self) -> tuple[Mapping[str, str], Mapping[str, str]]:
         local: dict[str, str] = {}
-        for key in (ANONYMOUS_ID, USER_ID, USER_TRAITS, GROUP_ID, GROUP_PROPERTIES):
+        # The keys the tag reads at start-up (wootric-web.js's STORED_KEYS), the consent choice
+        # among them, so that a visitor's choice holds whichever of the two a page runs.
+        for key in (ANONYMOUS_ID, USER_ID, USER_TRAITS, GROUP_ID, GROUP_PROPERTIES, CONSENT_KEY):
             value = _quietly(partial(js.localStorage.getItem, key))
             if isinstance(value, str):
                 local[key] = value
