@@ -131,7 +131,7 @@ class Analytics:
         if self._session.beacon_state is not Beacon.LOADING:
             return
         if self._ready is None:
-            self._ready = asyncio.get_event_loop().create_future()
+            self._ready = asyncio.get_running_loop().create_future()
         await self._ready
 
     def identify(
