@@ -131,7 +131,7 @@ class Analytics:
         if self._session.beacon_state is not Beacon.LOADING:
             return
         if self._ready is None:
-            self._ready = asyncio.get_event_loop().create_future()
+            self._ready = asyncio.get_running_loop().create_future()
         await self._ready
 
     def identify(
@@ -237,8 +237,9 @@ class Analytics:
         if settled and self._ready is not None and not self._ready.done():
             self._ready.set_result(None)
 
-    def _beacon_outcome(self, loaded: bool) -> None:
-        self._apply(self._session.beacon_loaded() if loaded else self._session.beacon_failed())
+    def _beacon_outcome(self, failure: str | None) -> None:
+        session = self._session
+        self._apply(session.beacon_loaded() if failure is None else session.beacon_failed(failure))
 
     def _complete(self, call: int) -> None:
         callback = self._callbacks.pop(call, None)

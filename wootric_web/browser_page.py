@@ -12,7 +12,13 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 import js
-from pyodide.ffi import create_proxy
+from pyodide.ffi import JsProxy
+from pyodide.ffi.wrappers import (
+    add_event_listener,
+    clear_timeout,
+    remove_event_listener,
+    set_timeout,
+)
 
 from .changes import (
     CallBeacon,
@@ -25,7 +31,7 @@ from .changes import (
 from .executor import BeaconOutcome, PageChange
 from .identity import ANONYMOUS_ID, GROUP_ID, GROUP_PROPERTIES, USER_ID, USER_TRAITS
 from .page_context import PageContext
-from .session import DEFAULT_BEACON_TIMEOUT_MS
+from .session import CONSENT_KEY, DEFAULT_BEACON_TIMEOUT_MS
 from .values import JsonValue
 
 # A beacon that neither loads nor fails within this time is treated as failed, so that
@@ -43,7 +49,9 @@ class BrowserPage:
 
     def stored(self) -> tuple[Mapping[str, str], Mapping[str, str]]:
         local: dict[str, str] = {}
-        for key in (ANONYMOUS_ID, USER_ID, USER_TRAITS, GROUP_ID, GROUP_PROPERTIES):
+        # The keys the tag reads at start-up (wootric-web.js's STORED_KEYS), the consent choice
+        # among them, so that a visitor's choice holds whichever of the two a page runs.
+        for key in (ANONYMOUS_ID, USER_ID, USER_TRAITS, GROUP_ID, GROUP_PROPERTIES, CONSENT_KEY):
             value = _quietly(partial(js.localStorage.getItem, key))
             if isinstance(value, str):
                 local[key] = value
@@ -95,29 +103,56 @@ class BrowserPage:
                 pass
 
     def load_beacon(self, url: str, outcome: BeaconOutcome) -> None:
+        """Add the beacon script; its outcome gets the code the tag's executor gives it."""
         script = js.document.createElement("script")
-        proxies: list[Any] = []
+        timer: int | JsProxy | None = None
+        settled = False
+        threw = False
 
-        def settle(loaded: bool) -> None:
-            if not proxies:
+        def settle(failure: str | None) -> None:
+            # The script's other event and the timer may still come; each is taken back here,
+            # so nothing that stays on the page can call into Python once the outcome is given.
+            nonlocal settled
+            if settled:
                 return
-            for proxy in proxies:
-                proxy.destroy()
-            proxies.clear()
-            outcome(loaded and callable(getattr(js.window, "wootric", None)))
+            settled = True
+            if timer is not None:
+                clear_timeout(timer)
+            remove_event_listener(js.window, "error", on_page_error)
+            remove_event_listener(script, "load", on_load)
+            remove_event_listener(script, "error", on_load_error)
+            outcome(failure)
 
-        proxies.extend(
-            create_proxy(handler)
-            for handler in (
-                lambda _event: settle(True),
-                lambda _event: settle(False),
-                lambda: settle(False),
-            )
-        )
-        on_load, on_error, on_timeout = proxies
-        script.addEventListener("load", on_load)
-        script.addEventListener("error", on_error)
-        js.setTimeout(on_timeout, self._beacon_timeout_ms)
+        def on_page_error(event: Any) -> None:
+            # An error thrown while the beacon runs is its failure, not an uncaught error on the
+            # page. (A cross-origin beacon's errors are muted and name no file: those stay.)
+            nonlocal threw
+            if event.filename == script.src:
+                threw = True
+                event.preventDefault()
+
+        def on_load(_event: Any) -> None:
+            if threw:
+                settle("beacon-threw")
+            elif callable(getattr(js.window, "wootric", None)):
+                settle(None)
+            else:
+                settle("beacon-no-wootric")
+
+        def on_load_error(_event: Any) -> None:
+            settle("beacon-load-failed")
+
+        def on_timeout() -> None:
+            nonlocal timer
+            timer = None  # it has fired: set_timeout's wrapper lets go of its own proxy
+            settle("beacon-timeout")
+
+        # Pyodide's wrappers own the proxies: remove_event_listener and clear_timeout destroy
+        # theirs, and a timer that fires destroys its own.
+        add_event_listener(js.window, "error", on_page_error)
+        add_event_listener(script, "load", on_load)
+        add_event_listener(script, "error", on_load_error)
+        timer = set_timeout(on_timeout, self._beacon_timeout_ms)
         script.async_ = True
         script.src = url
         js.document.head.appendChild(script)

@@ -17,8 +17,10 @@ from .page_context import PageContext
 from .values import JsonValue
 
 PageChange = WriteSettings | RemoveSettings | CallBeacon | Store | IdentityChanged | StopSurvey
-BeaconOutcome = Callable[[bool], None]
-"""Called once with True when the beacon script has loaded, False when it never will."""
+BeaconOutcome = Callable[[str | None], None]
+"""Called once: with None when the beacon script has loaded and defined ``window.wootric``, else
+with the code of why it never will (``beacon-load-failed``, ``beacon-timeout``,
+``beacon-no-wootric`` or ``beacon-threw``: the codes the tag gives the same failures)."""
 
 
 class Executor(Protocol):

@@ -74,7 +74,7 @@ class MemoryPage:
 
     def load_beacon(self, url: str, outcome: BeaconOutcome) -> None:
         self.scripts.append(url)
-        outcome(self.beacon_loads)
+        outcome(None if self.beacon_loads else "beacon-load-failed")
 
     def settings(self) -> dict[str, JsonValue]:
         return copy.deepcopy(self.wootric_settings)

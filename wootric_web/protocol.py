@@ -66,6 +66,11 @@ def _dispatch(message: object) -> list[Change]:
     if not isinstance(message, Mapping):
         return [Warning("message-invalid", "A message that is not an object was ignored.")]
     kind = message.get("kind")
+    if kind == "start" and _session is not None:
+        # One page load has one session: a second start (a second executor on the same Python,
+        # say) would drop the visitor's held calls and consent, so it is refused as any other
+        # message the protocol cannot take.
+        return [Warning("message-invalid", "A second start message was ignored.")]
     if kind == "start":
         stored = message.get("stored")
         stored = stored if isinstance(stored, Mapping) else {}

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from wootric_web import Analytics, WootricWebWarning
+from wootric_web import Analytics, WootricWebWarning, protocol
 
 TOKEN = "NPS-01fe3cbc"
 
@@ -16,3 +16,10 @@ def analytics() -> Iterator[Analytics]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", WootricWebWarning)
         yield Analytics(TOKEN)
+
+
+@pytest.fixture(autouse=True)
+def _new_page_load(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test is a page load of its own: the protocol has no session until its `start`, as in
+    a new worker, since a session takes one `start` only."""
+    monkeypatch.setattr(protocol, "_session", None)

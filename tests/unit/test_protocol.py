@@ -172,3 +172,18 @@ def test_a_failed_beacon_message_reports_its_code() -> None:
     changes = send({"kind": "beacon", "state": "failed", "code": "beacon-no-wootric"})
     assert changes[0]["op"] == "error"
     assert changes[0]["code"] == "beacon-no-wootric"
+
+
+def test_a_second_start_is_refused_with_a_warning_and_changes_nothing() -> None:
+    start()
+    changes = send({"kind": "start", "account_token": "NPS-00000000", "beacon_url": "/other.js"})
+    refusal = [(change["op"], change.get("code")) for change in changes]
+    assert refusal == [("warn", "message-invalid")]
+
+
+def test_a_second_start_leaves_the_first_session_and_its_held_calls() -> None:
+    start()
+    send({"kind": "call", "id": 1, "method": "track", "args": ["e"], "page": {}})
+    send({"kind": "start", "account_token": "NPS-00000000", "beacon_url": "/other.js"})
+    released = send({"kind": "beacon", "state": "loaded"})
+    assert released[-1] == {"op": "done", "call": 1}

@@ -16,7 +16,7 @@ from wootric_web.changes import (
     Warning,
     WriteSettings,
 )
-from wootric_web.session import Session
+from wootric_web.session import BEACON_FAILURES, Session
 
 
 def session(token: str = "NPS-01fe3cbc") -> Session:
@@ -155,6 +155,22 @@ def test_the_python_api_warns_of_a_failure_with_the_code_the_tag_reports() -> No
     with pytest.warns(WootricWebWarning) as record:
         Analytics("NPS-01fe3cbc", page=MemoryPage(beacon_loads=False))
     assert [getattr(warning.message, "code", None) for warning in record] == ["beacon-load-failed"]
+
+
+@pytest.mark.parametrize("code", list(BEACON_FAILURES))
+def test_the_python_api_warns_of_a_beacon_failure_with_the_code_its_page_gave_it(
+    code: str,
+) -> None:
+    from wootric_web import Analytics, MemoryPage, WootricWebWarning
+    from wootric_web.executor import BeaconOutcome
+
+    class FailingBeacon(MemoryPage):
+        def load_beacon(self, url: str, outcome: BeaconOutcome) -> None:
+            outcome(code)
+
+    with pytest.warns(WootricWebWarning) as record:
+        Analytics("NPS-01fe3cbc", page=FailingBeacon())
+    assert [getattr(warning.message, "code", None) for warning in record] == [code]
 
 
 def test_the_python_api_warns_of_bad_input_with_its_code() -> None:
