@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from .conftest import ConsoleLog
 from .host_pages import (
@@ -66,17 +66,22 @@ SNIPPET = snippet()
 
 
 def route_segment(
-    page: Page, posts: list[dict[str, Any]], settings: dict[str, Any], *, reachable: bool = True
+    page: Page,
+    posts: list[dict[str, Any]],
+    settings: dict[str, Any],
+    *,
+    reachable: bool = True,
+    write_key: str = WRITE_KEY,
 ) -> None:
     """Segment's CDN (analytics.js, its settings, its bundles) and API, answered locally."""
     page.route(
-        f"{CDN}/analytics.js/v1/{WRITE_KEY}/analytics.min.js",
+        f"{CDN}/analytics.js/v1/{write_key}/analytics.min.js",
         serve_file(UMD / "standalone.js") if reachable else lambda route: route.abort(),
     )
     # Segment's classic device-mode destinations: none is served here.
     page.route(f"{CDN}/next-integrations/**", lambda route: route.fulfill(status=404))
     page.route(
-        f"{CDN}/v1/projects/{WRITE_KEY}/settings",
+        f"{CDN}/v1/projects/{write_key}/settings",
         lambda route: route.fulfill(json=settings),
     )
     page.route(
@@ -271,3 +276,25 @@ def test_a_segment_that_fails_to_load_is_said_clearly(
     assert error["detail"]["code"] == "host-load-failed"
     assert "Segment's analytics.js has not loaded" in error["detail"]["message"]
     assert beacon_commands(page) == []
+
+
+def test_the_segment_demo_page_drives_the_preview_beacon(page: Page, server_url: str) -> None:
+    """demo/segment.html, with its YOUR_WRITE_KEY answered by routes as a site's own would be."""
+    posts: list[dict[str, Any]] = []
+    route_segment(page, posts, SETTINGS, write_key="YOUR_WRITE_KEY")
+    page.goto(server_url + "segment.html")
+    expect(page.locator("#status")).to_have_attribute("data-state", "ready", timeout=60000)
+    page.locator("form[data-call='identify'] button").click()
+    page.locator("form[data-call='track'] button").click()
+    page.wait_for_function("wootricPreview.commands.length >= 2", timeout=60000)
+    identify, track = page.evaluate("wootricPreview.commands.map((entry) => entry.settings)")[-2:]
+
+    assert identify["email"] == "ada@example.com"
+    assert identify["created_at"] == 1420070400
+    assert identify["properties"] == {"plan": "enterprise", "id": "user-42"}
+    assert track["event_name"] == "Purchased"
+    assert track["properties"] == {"total_amount": 120}
+    # Segment sent the page's own page() and both calls, as it would without wootric-web.
+    while len(posts) < 3:
+        page.wait_for_event("requestfinished", timeout=60000)
+    assert sorted(event["type"] for event in posts) == ["identify", "page", "track"]

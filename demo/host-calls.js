@@ -1,5 +1,8 @@
-// demo/rudderstack.html's buttons: each form makes one call to RudderStack, as a site would; the
-// preview beacon's panel shows what wootric-web made of it.
+// The buttons of demo/segment.html and demo/rudderstack.html: each form makes one call to the
+// page's analytics library (window[data-library]: analytics or rudderanalytics), as a site would;
+// the preview beacon's panel shows what wootric-web made of it.
+
+const library = document.currentScript.dataset.library;
 
 const status = document.getElementById('status');
 const log = document.getElementById('log');
@@ -9,7 +12,7 @@ const setStatus = (state, text) => {
   status.textContent = text;
 };
 
-// What each form calls, with the form's values: RudderStack's own argument forms.
+// What each form calls, with the form's values: the argument forms both libraries take.
 const CALLS = {
   identify: (f) => ['identify', f.userId, {
     email: f.email,
@@ -27,9 +30,9 @@ for (const form of document.querySelectorAll('form[data-call]')) {
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const [method, ...args] = CALLS[form.dataset.call](Object.fromEntries(new FormData(form)));
-    window.rudderanalytics[method](...args);
+    window[library][method](...args);
     const item = document.createElement('li');
-    item.textContent = `rudderanalytics.${method}(${args.map((a) => JSON.stringify(a)).join(', ')})`;
+    item.textContent = `${library}.${method}(${args.map((a) => JSON.stringify(a)).join(', ')})`;
     log.append(item);
   });
 }
@@ -37,9 +40,10 @@ for (const form of document.querySelectorAll('form[data-call]')) {
 window.addEventListener('wootric-web:error', ({ detail }) => {
   setStatus('error', `wootric-web: ${detail.message}`);
 });
-// wootric-web's own methods are window.wootricWeb beside RudderStack, an array until its tag runs.
+// wootric-web's own methods are window.wootricWeb beside a host library, an array until its tag
+// runs.
 const whenReady = () => {
-  if (status.dataset.state !== 'error') setStatus('ready', 'Ready: RudderStack and the beacon.');
+  if (status.dataset.state !== 'error') setStatus('ready', `Ready: ${library} and the beacon.`);
 };
 if (Array.isArray(window.wootricWeb ??= [])) window.wootricWeb.push(['ready', whenReady]);
 else window.wootricWeb.ready(whenReady);
