@@ -220,7 +220,7 @@
         keep('segment', ctx?.event);
         return ctx;
       };
-      for (const method of ['identify', 'track', 'page', 'group']) plugin[method] = hook;
+      plugin.identify = plugin.track = plugin.page = plugin.group = hook; // no for-of: see the loader
       if (Array.isArray(segment)) {
         // Segment's snippet (or our own queue, which a snippet after us adopts) replays it in order:
         // registers before any call, so this destination sees every call made before load.
@@ -236,18 +236,49 @@
         }
       }
     }
+    // The destination id is a string, or (from the loader) a function that reads it: the loader's
+    // own script element costs the page about a millisecond before `load` the first time a script
+    // touches it, so it is read only once RudderStack is on the page.
+    const destination = () => (typeof rudderstackDestination === 'function'
+      ? rudderstackDestination() : rudderstackDestination);
+    const join = (rudder) => {
+      const id = destination();
+      if (!id) return;
+      if (!Array.isArray(rudder)) {
+        hub.rudderstack = 'too-late'; // a loaded SDK takes no integration
+        return;
+      }
+      hub.rudderstack = 'queued';
+      const integration = { isReady: () => true };
+      integration.identify = integration.track = integration.page = integration.group =
+        (analytics, logger, event) => keep('rudderstack', event?.message);
+      rudder.push(['addCustomIntegration', id, integration]);
+    };
     if (!hub.rudderstack && rudderstackDestination) {
-      // The v3 loading snippet adopts an array it finds here; a loaded SDK takes no integration.
-      const rudder = (window.rudderanalytics ??= []);
-      if (Array.isArray(rudder)) {
-        hub.rudderstack = 'queued';
-        const integration = { isReady: () => true };
-        for (const method of ['identify', 'track', 'page', 'group']) {
-          integration[method] = (analytics, logger, event) => keep('rudderstack', event?.message);
-        }
-        rudder.push(['addCustomIntegration', rudderstackDestination, integration]);
-      } else {
-        hub.rudderstack = 'too-late';
+      if (window.rudderanalytics !== undefined) join(window.rudderanalytics);
+      else if (typeof rudderstackDestination !== 'function') join((window.rudderanalytics = []));
+      else {
+        // RudderStack's v3 snippet comes later, and starts with `window.rudderanalytics = … || []`:
+        // that assignment is caught once, the property left plain, and the destination queued in
+        // the snippet's own array before its first call.
+        hub.rudderstack = 'waiting';
+        Object.defineProperty(window, 'rudderanalytics', {
+          configurable: true,
+          enumerable: true,
+          get: () => undefined,
+          set: (value) => {
+            hub.unwatch();
+            window.rudderanalytics = value;
+            hub.rudderstack = null;
+            join(value);
+          },
+        });
+        // The tag, once it decides: RudderStack did not come, and the page's global is its own.
+        hub.unwatch = () => {
+          if (Object.getOwnPropertyDescriptor(window, 'rudderanalytics')?.set) {
+            delete window.rudderanalytics;
+          }
+        };
       }
     }
     return hub;
@@ -281,6 +312,8 @@
       refuse('config-host', `data-host="${named}" is not a library wootric-web joins; use ` +
         '"segment", "rudderstack" or "none", or leave it out to have it found.');
     }
+    // The loader watched for a RudderStack snippet that has not come: the global is the page's.
+    if (hub.rudderstack === 'waiting') hub.unwatch();
     // analytics.js replaces its snippet's queue only once it has its settings, which may be
     // after the page's `load`: a queue still there means loading, unless it never ends.
     if (named !== 'none' && named !== 'rudderstack' && (segmentLoaded || segmentLoading)) {
