@@ -23,12 +23,21 @@ NAME = "Wootric"
 # is never surveyed under the previous one's email.
 VISITOR_SETTINGS = ("email", "created_at", "segment_user_id", "properties", "group_info")
 
-_EMAIL_SHAPE = re.compile(r".+@.+\..+")
 _PUNCTUATION = re.compile(r"[^a-z0-9]")
 
 
 def looks_like_email(value: object) -> bool:
-    return isinstance(value, str) and _EMAIL_SHAPE.search(value) is not None
+    r"""Whether some line of ``value`` reads ``x@y.z`` (as the regular expression ``.+@.+\..+``
+    would find), checked in linear time: that expression backtracks for minutes on a long string
+    of `@`s, and a page may pass any string."""
+    if not isinstance(value, str):
+        return False
+    for line in value.split("\n"):
+        at = line.find("@", 1)  # at least one character before it
+        dot = line.find(".", at + 2) if at >= 0 else -1  # and one between it and the dot
+        if 0 <= dot < len(line) - 1:  # and one after the dot
+            return True
+    return False
 
 
 def is_enabled(options: Mapping[str, Value]) -> bool:
