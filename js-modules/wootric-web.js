@@ -553,13 +553,14 @@
    */
   function keepPending(mine, sending = []) {
     const { calls, marks } = readStore();
+    const othersMarks = marks.filter((mark) => mark.load !== LOAD_ID);
     for (const mark of marks) if (mark.load === LOAD_ID) takenElsewhere.add(mark.key);
     const back = new Set(sending);
     const kept = mine.filter((entry) => !takenElsewhere.has(entry.key) && !back.has(entry.key));
     pendingKept = kept.length > 0;
-    const mineTaken = marks.some((mark) => mark.load === LOAD_ID); // read now: they can go
+    // This load's marks are read now, so they can go; the marks are rewritten only then.
     writeStore([...calls.filter((entry) => entry.load !== LOAD_ID), ...kept],
-      mineTaken ? marks.filter((mark) => mark.load !== LOAD_ID) : null);
+      othersMarks.length < marks.length ? othersMarks : null);
   }
 
   /**
@@ -571,8 +572,7 @@
     const others = calls.filter((entry) => entry.load !== LOAD_ID);
     if (!others.length) return []; // nothing to take: the store stays as it is
     const taken = others.map(({ load, key, at }) => ({ load, key, at }));
-    writeStore(calls.filter((entry) => entry.load === LOAD_ID),
-      [...marks, ...taken].slice(-PENDING_MAX_MARKS));
+    writeStore(calls.filter((entry) => entry.load === LOAD_ID), [...marks, ...taken]);
     return others;
   }
 

@@ -811,8 +811,7 @@
   /** Before calls go to Python: those still stored are taken back, those taken are dropped. */
   function takeBack() {
     const sending = outbox.map(([seq]) => unhandled.get(sent.get(seq)?.call)?.key);
-    handoff.keepPending(consented ? [...unhandled.values()] : [], sending.filter(Boolean));
-    dropTaken();
+    storeUnhandled(sending.filter(Boolean));
   }
 
   /** Calls not yet posted that another load took: dropped, each in its place among replies. */
@@ -831,8 +830,13 @@
 
   /** Stores this load's unhandled calls beside other loads' (another tab's, say), with consent. */
   function savePending() {
-    const mine = consented ? [...unhandled.values()] : [];
-    if (mine.length || handoff.pendingKept()) handoff.keepPending(mine);
+    if ((consented && unhandled.size) || handoff.pendingKept()) storeUnhandled();
+    else dropTaken();
+  }
+
+  /** This load's unhandled calls into the store (with consent); `sending`: see keepPending. */
+  function storeUnhandled(sending = []) {
+    handoff.keepPending(consented ? [...unhandled.values()] : [], sending);
     dropTaken();
   }
 
