@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeGuard
 
-from .values import MARKER_KEY, Value, Warn, clean_mapping, type_name
+from .values import MARKER_KEY, Value, Warn, clean_mapping, is_mapping, type_name
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,14 +45,14 @@ class PageArguments:
 
 def is_callback(value: object) -> bool:
     """A callback: a Python callable, or the wire's stand-in for a JavaScript function."""
-    if isinstance(value, Mapping):
+    if is_mapping(value):
         return _read(value, MARKER_KEY) == "function"
     return callable(value)
 
 
 def is_plain_object(value: object) -> TypeGuard[Mapping[object, object]]:
     """A mapping that is not a wire marker. One that cannot be read counts (cleaning empties it)."""
-    return isinstance(value, Mapping) and _read(value, MARKER_KEY) is None
+    return is_mapping(value) and _read(value, MARKER_KEY) is None
 
 
 def _read(mapping: Mapping[object, object], key: str) -> object:
@@ -65,6 +65,8 @@ def _read(mapping: Mapping[object, object], key: str) -> object:
 
 def id_string(value: object) -> str | None:
     """A string or finite number as an id string (numbers as JavaScript prints them), else None."""
+    if value is None:  # the usual case (no userId option), answered first
+        return None
     if isinstance(value, str):
         return value
     if isinstance(value, bool) or not isinstance(value, int | float):

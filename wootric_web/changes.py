@@ -28,6 +28,9 @@ class WriteSettings:
     values: dict[str, JsonValue]
     call: int | None = None
 
+    def for_call(self, call: int) -> WriteSettings:
+        return WriteSettings(self.values, call)
+
     def to_wire(self) -> dict[str, JsonValue]:
         return _attributed({"op": "settings", "values": self.values}, self.call)
 
@@ -38,6 +41,9 @@ class RemoveSettings:
 
     keys: tuple[str, ...]
     call: int | None = None
+
+    def for_call(self, call: int) -> RemoveSettings:
+        return RemoveSettings(self.keys, call)
 
     def to_wire(self) -> dict[str, JsonValue]:
         return _attributed({"op": "unset", "keys": list(self.keys)}, self.call)
@@ -59,6 +65,9 @@ class CallBeacon:
 
     command: Literal["run", "page", "group"]
     call: int | None = None
+
+    def for_call(self, call: int) -> CallBeacon:
+        return CallBeacon(self.command, call)
 
     def to_wire(self) -> dict[str, JsonValue]:
         return _attributed({"op": "beacon", "command": self.command}, self.call)

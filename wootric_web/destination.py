@@ -14,7 +14,7 @@ from datetime import datetime
 from .dates import created_at_seconds
 from .page_context import PageContext, page_defaults
 from .properties import wootric_properties
-from .values import JsonValue, Value, Warn, json_object, type_name
+from .values import JsonValue, Value, Warn, is_mapping, json_object, type_name
 
 NAME = "Wootric"
 """The destination's name in the ``integrations`` option (matched exactly)."""
@@ -43,7 +43,7 @@ def looks_like_email(value: object) -> bool:
 def is_enabled(options: Mapping[str, Value]) -> bool:
     """Whether the ``integrations`` option lets this call reach Wootric."""
     integrations = options.get("integrations")
-    if not isinstance(integrations, Mapping):
+    if not is_mapping(integrations):
         return True
     if NAME in integrations:
         return _truthy(integrations[NAME])
@@ -166,7 +166,7 @@ def _email_setting(
     """``email`` from the first of: the ``preferred`` trait objects, the call's ``own`` traits or
     properties (whose key is then added to ``omit``), an email-looking user id; else nothing."""
     for traits in preferred:
-        if isinstance(traits, Mapping):
+        if is_mapping(traits):
             email, _ = email_in(traits, warn)
             if email:
                 return {"email": email}

@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
+from .values import is_mapping
+
 
 @dataclass(frozen=True, slots=True)
 class PageContext:
@@ -67,7 +69,7 @@ class PageContext:
     @classmethod
     def from_wire(cls, raw: object) -> PageContext:
         """The context from a call message's ``page`` object; anything malformed is unknown."""
-        if not isinstance(raw, Mapping):
+        if not is_mapping(raw):
             return cls()
 
         def text(key: str) -> str | None:

@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from .changes import CallDone, Change, Warning
 from .host_events import HOSTS
 from .page_context import PageContext
-from .session import DEFAULT_BEACON_URL, Session
-from .values import JsonValue
+from .session import DEFAULT_BEACON_URL, READS_PAGE_CONTEXT, Session
+from .values import JsonValue, is_mapping
 
 _session: Session | None = None
 
@@ -63,7 +63,7 @@ def _handle_one(message: object) -> list[Change]:
 
 def _dispatch(message: object) -> list[Change]:
     global _session
-    if not isinstance(message, Mapping):
+    if not is_mapping(message):
         return [Warning("message-invalid", "A message that is not an object was ignored.")]
     kind = message.get("kind")
     if kind == "start" and _session is not None:
@@ -89,11 +89,15 @@ def _dispatch(message: object) -> list[Change]:
         raise RuntimeError("a message arrived before start")
     if kind == "call":
         args = message.get("args")
+        method = str(message.get("method"))
+        # Every call carries the page it was made on, and only a page call reads it: reading it
+        # for the others was a tenth of a burst's time.
+        page = message.get("page") if method in READS_PAGE_CONTEXT else None
         return _session.call(
             int(message["id"]),
-            str(message.get("method")),
+            method,
             args if isinstance(args, list) else [],
-            PageContext.from_wire(message.get("page")),
+            None if page is None else PageContext.from_wire(page),
         )
     if kind == "event":
         return _session.host_event(int(message["id"]), message.get("event"))

@@ -46,6 +46,16 @@ VERSION_SETTING = f"wootric-web-{__version__}"
 ACCOUNT_TOKEN = re.compile(r"NPS-(?:EU-|AU-)?[A-Za-z0-9]{8}")
 
 IGNORED_METHODS = frozenset({"alias", "screen"})
+# The methods whose changes depend on the page the call was made on (page_info's defaults).
+READS_PAGE_CONTEXT = frozenset({"page"})
+UNKNOWN_PAGE = PageContext()
+
+# The changes that name the call they belong to, for the debug view.
+ATTRIBUTED = (WriteSettings, RemoveSettings, CallBeacon)
+# What reaches the page before the beacon has loaded. Looked up by exact type (the change classes
+# are final): every change of every call passes this check, and a set lookup is a third of an
+# isinstance check's time in Pyodide.
+UNGATED = frozenset({Store, LoadBeacon, StopSurvey})
 
 # Where the visitor's consent choice is kept ("granted" or "revoked"), beside analytics.js's keys.
 CONSENT_KEY = "wootric_web_consent"
@@ -206,7 +216,7 @@ class Session:
         """Handle one analytics call; the result ends with its :class:`CallDone` unless held."""
         before = self.identity
         return self._complete(
-            call_id, before, self._page_changes(method, args, context or PageContext())
+            call_id, before, self._page_changes(method, args, context or UNKNOWN_PAGE)
         )
 
     def host_event(self, call_id: int, raw: object) -> list[Change]:
@@ -226,9 +236,7 @@ class Session:
 
     def _complete(self, call_id: int, before: Identity, changes: list[Change]) -> list[Change]:
         page = [
-            replace(change, call=call_id)
-            if isinstance(change, WriteSettings | RemoveSettings | CallBeacon)
-            else change
+            change.for_call(call_id) if isinstance(change, ATTRIBUTED) else change
             for change in changes
         ]
         mirror, effects = _split_mirror([*self.identity.changed(before), *page])
@@ -256,8 +264,10 @@ class Session:
         commands and completions behind the beacon gate (when ``gated``)."""
         if not gated:
             return effects
-        now: list[Change] = [c for c in effects if isinstance(c, Store | LoadBeacon | StopSurvey)]
-        later = [c for c in effects if not isinstance(c, Store | LoadBeacon | StopSurvey)]
+        now: list[Change] = []
+        later: list[Change] = []
+        for change in effects:
+            (now if type(change) in UNGATED else later).append(change)
         if self._beacon is Beacon.LOADING:
             self._held.extend(later)
             return now

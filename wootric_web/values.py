@@ -13,7 +13,7 @@ import math
 import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta
-from typing import TypeAlias
+from typing import Any, TypeAlias, TypeGuard
 
 JsonValue: TypeAlias = bool | int | float | str | list["JsonValue"] | dict[str, "JsonValue"] | None
 Value: TypeAlias = bool | int | float | str | datetime | list["Value"] | dict[str, "Value"] | None
@@ -47,9 +47,23 @@ Warn = Callable[[str, str], None]
 """Reports a problem: ``warn(code, message)``. Messages never contain the caller's data."""
 
 
+# Decoded JSON's types that are not mappings: see is_mapping.
+_JSON_SCALARS = frozenset({str, int, float, bool, type(None), list})
+
+
+def is_mapping(value: object) -> TypeGuard[Mapping[Any, Any]]:
+    """``isinstance(value, Mapping)``, answered at once for decoded JSON's own types. The abstract
+    class's check was the costliest step of reading a call in Pyodide, and a burst of calls queued
+    before start-up makes it tens of thousands of times."""
+    kind = type(value)
+    if kind is dict:
+        return True
+    return kind not in _JSON_SCALARS and isinstance(value, Mapping)
+
+
 def type_name(value: object) -> str:
     """A short, data-free description of a value for warnings."""
-    if isinstance(value, Mapping) and value.get(MARKER_KEY) == "function":
+    if is_mapping(value) and value.get(MARKER_KEY) == "function":
         return "function"
     return type(value).__name__
 
@@ -87,7 +101,7 @@ def clean(value: object, warn: Warn) -> Value:
 
 def clean_mapping(value: object, warn: Warn) -> dict[str, Value]:
     """``value`` as a dict of :data:`Value` when it is a mapping, else an empty dict."""
-    cleaned = clean(value, warn) if isinstance(value, Mapping) else None
+    cleaned = clean(value, warn) if is_mapping(value) else None
     return cleaned if isinstance(cleaned, dict) else {}
 
 
@@ -129,6 +143,13 @@ class _Cleaner:
                 f"Values beyond {MAX_ITEMS_TOTAL} items in one argument were left out.",
             )
             return _DROP
+        # Decoded JSON first: its exact types need neither conversion nor the checks below.
+        if type(value) is str:
+            return self.text(value, MAX_STRING_LENGTH)
+        if type(value) is int:
+            return self.integer(value)
+        if type(value) is dict and MARKER_KEY not in value:
+            return self.container(value, depth)
         # Subclasses (enums, str wrappers) become the plain value, through the base class's own
         # conversion, so that no overridden method of the caller's runs later in the core.
         if isinstance(value, str):
@@ -145,7 +166,7 @@ class _Cleaner:
             return None
         if isinstance(value, date):
             return as_utc(value)
-        if isinstance(value, Mapping):
+        if is_mapping(value):
             marker = value.get(MARKER_KEY)
             if marker == "date":
                 moment = date_from_marker(value)
@@ -154,7 +175,7 @@ class _Cleaner:
                 return moment
             if marker == "function":
                 return _DROP
-        if isinstance(value, Mapping | list | tuple):
+        if is_mapping(value) or isinstance(value, list | tuple):
             return self.container(value, depth)
         if not callable(value):
             self.warn_once("value-unsupported", f"A value of type {type_name(value)} was left out.")
@@ -206,7 +227,7 @@ class _Cleaner:
             )
         self._visiting.add(id(value))
         try:
-            if isinstance(value, Mapping):
+            if is_mapping(value):
                 return self.mapping(value, depth)
             items: list[Value] = []
             for item in itertools.islice(value, MAX_ITEMS):
@@ -221,7 +242,9 @@ class _Cleaner:
     def mapping(self, value: Mapping[object, object], depth: int) -> dict[str, Value]:
         out: dict[str, Value] = {}
         for key, item in itertools.islice(value.items(), MAX_ITEMS):
-            if isinstance(key, bool) or not isinstance(key, str | int | float):
+            if type(key) is not str and (
+                isinstance(key, bool) or not isinstance(key, str | int | float)
+            ):
                 self.warn_once(
                     "key-unsupported", f"A key of type {type(key).__name__} was left out."
                 )
