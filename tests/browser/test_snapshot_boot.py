@@ -19,6 +19,15 @@ from playwright.sync_api import Browser, BrowserContext, Page
 from .conftest import ConsoleLog
 
 CACHE = "wootric-web-snapshot"
+# Pyodide's WebAssembly and standard library, kept decoded: [path, Pyodide version] for each.
+RUNTIME_CACHE = "wootric-web-runtime"
+KEPT_RUNTIME = f"""caches.open('{RUNTIME_CACHE}').then(async cache => Promise.all(
+    (await cache.keys()).map(async key =>
+        [new URL(key.url).pathname, (await cache.match(key)).headers.get('X-Wootric-Web-Pyodide')])
+))"""
+RUNTIME_FILES = {"/static/pyodide/pyodide.asm.wasm", "/static/wheels/stdlib-"}
+# What the worker fetched over the network (or from the HTTP cache), by path.
+WORKER_FETCHED = "performance.getEntriesByType('resource').map(e => new URL(e.name).pathname)"
 PAGE = {"href": "https://example.com/", "pathname": "/", "search": "", "referrer": "", "title": "T"}
 # Start-up, one identify call and the beacon's arrival, as one batch: its answer holds the call's
 # settings and its `done`.
@@ -43,25 +52,22 @@ WORKER_BOOT = "pages/worker-boot.html?firstVisit=prebuilt"
 SAVED_KEYS = (
     f"caches.open('{CACHE}').then(cache => cache.keys()).then(keys => keys.map(key => key.url))"
 )
-# The saved snapshot, inflated: what pack() wrote, as text that a search can read.
+# The saved snapshot (kept uncompressed: what pack() wrote), as text that a search can read.
 SAVED_TEXT = f"""async () => {{
     const cache = await caches.open('{CACHE}');
     const [key] = await cache.keys();
-    const body = (await cache.match(key)).body.pipeThrough(new DecompressionStream('gzip'));
-    return new TextDecoder('latin1').decode(await new Response(body).arrayBuffer());
+    return new TextDecoder('latin1').decode(await (await cache.match(key)).arrayBuffer());
 }}"""
 # Rewrites the saved snapshot with one byte of Pyodide's build id changed: a snapshot that
-# inflates and unpacks well, of another build of the runtime, which Pyodide refuses to restore.
+# unpacks well, of another build of the runtime, which Pyodide refuses to restore.
 OTHER_BUILD = f"""async () => {{
     const cache = await caches.open('{CACHE}');
     const [key] = await cache.keys();
-    const body = (await cache.match(key)).body.pipeThrough(new DecompressionStream('gzip'));
-    const packed = new Uint8Array(await new Response(body).arrayBuffer());
+    const packed = new Uint8Array(await (await cache.match(key)).arrayBuffer());
     const pages = Math.ceil(new DataView(packed.buffer).getUint32(4, true) / 4096);
     const memory = 8 + Math.ceil(pages / 8); // memory page 0, which holds Pyodide's header
     packed[memory + 16] ^= 0xff; // the header's 5th word starts the build id
-    const gzip = new Blob([packed]).stream().pipeThrough(new CompressionStream('gzip'));
-    await cache.put(key, new Response(await new Response(gzip).blob()));
+    await cache.put(key, new Response(packed));
 }}"""
 
 
@@ -80,7 +86,14 @@ def visit(
         "tried": page.evaluate("window.bootingAs"),
         "changes": json.loads(answer["text"]),
         "saved": worker.evaluate("wootricWebBoot.saved"),
+        "fetched": worker.evaluate(WORKER_FETCHED),
+        "kept_runtime": page.evaluate(KEPT_RUNTIME),
     }
+
+
+def runtime_files(paths: list[str]) -> set[str]:
+    """Which of RUNTIME_FILES `paths` holds (the standard library by the start of its name)."""
+    return {file for file in RUNTIME_FILES if any(path.startswith(file) for path in paths)}
 
 
 def applied_the_call(changes: list[dict[str, Any]]) -> bool:
@@ -122,6 +135,52 @@ def test_a_repeat_visit_boots_from_the_saved_snapshot_and_handles_calls(
     assert seen["saved"] == "skipped"  # nothing new to save
 
 
+def test_a_first_visit_keeps_the_runtime_files_for_the_next(first_visit: dict[str, Any]) -> None:
+    kept = first_visit["kept_runtime"]
+
+    assert runtime_files(first_visit["fetched"]) == RUNTIME_FILES  # fetched them itself
+    assert runtime_files([path for path, _ in kept]) == RUNTIME_FILES
+    assert len(kept) == 2
+    assert all(version and version[0].isdigit() for _, version in kept)
+
+
+def test_a_repeat_visit_takes_the_runtime_files_from_what_was_kept(
+    module_context: BrowserContext, server_url: str, first_visit: dict[str, Any]
+) -> None:
+    page, seen = visit(module_context, server_url)
+    page.close()
+
+    assert seen["tried"] == ["saved"]
+    assert runtime_files(seen["fetched"]) == set()
+    assert applied_the_call(seen["changes"])
+
+
+def test_a_runtime_file_kept_for_another_version_is_fetched_and_replaced(
+    module_context: BrowserContext, server_url: str, first_visit: dict[str, Any]
+) -> None:
+    [(wasm, version)] = [kept for kept in first_visit["kept_runtime"] if kept[0].endswith(".wasm")]
+    page = module_context.new_page()
+    page.goto(server_url + WORKER_BOOT)
+    page.evaluate("window.booted")
+    page.evaluate(
+        f"""caches.open('{RUNTIME_CACHE}').then(cache => cache.put({json.dumps(wasm)},
+            new Response('not this version', {{headers: {{'X-Wootric-Web-Pyodide': '0.0.1'}}}})))"""
+    )
+    page.close()
+
+    page, seen = visit(module_context, server_url)
+    page.close()
+    again, next_visit = visit(module_context, server_url)
+    again.close()
+
+    assert seen["ready"]
+    assert applied_the_call(seen["changes"])
+    assert runtime_files(seen["fetched"]) == {"/static/pyodide/pyodide.asm.wasm"}
+    assert seen["saved"] == "saved"
+    assert [wasm, version] in seen["kept_runtime"]
+    assert runtime_files(next_visit["fetched"]) == set()
+
+
 @pytest.mark.parametrize(
     "spoil",
     [
@@ -130,14 +189,15 @@ def test_a_repeat_visit_boots_from_the_saved_snapshot_and_handles_calls(
                 const [key] = await cache.keys();
                 await cache.put(key, new Response('not a snapshot'));
             }})""",
-            id="not gzip",
+            id="not a snapshot",
         ),
         pytest.param(
             f"""caches.open('{CACHE}').then(async cache => {{
                 const [key] = await cache.keys();
-                const gzip = new Blob(['WWS1 but nothing after']).stream()
-                    .pipeThrough(new CompressionStream('gzip'));
-                await cache.put(key, new Response(gzip));
+                const header = new Uint8Array(8);
+                new DataView(header.buffer).setUint32(0, 0x57575333); // "WWS3"
+                new DataView(header.buffer).setUint32(4, 1 << 24, true); // 16 MB, none of it here
+                await cache.put(key, new Response(header));
             }})""",
             id="a header and nothing more",
         ),
