@@ -27,39 +27,22 @@
     };
     const segment = window.analytics;
     if (!hub.segment && segment && !segment.__wootricWeb) {
-      const plugin = {
-        name: 'Wootric', type: 'destination', version: '1', isLoaded: () => true,
-        load: (ctx, analytics) => {
-          hub.segmentAnalytics = analytics;
-          // Segment's own Wootric destination is on for this source: one of the two must be quiet.
-          const classic = analytics?.settings?.cdnSettings?.integrations?.Wootric;
-          const chosen = analytics?.options?.integrations ?? {};
-          // Load options' integrations decide which destinations load at all, as for Segment's own.
-          const wanted = chosen.Wootric ?? chosen.All ?? true;
-          if (wanted === false) hub.passive = true;
-          else if (classic) {
-            hub.passive = true;
-            console.warn("[wootric-web] Segment's own Wootric destination is on for this source; " +
-              'it drives the survey and wootric-web stays out of it. Turn one of them off.');
-          } else if (hub.late) {
-            // Registered after analytics.js had loaded: its earlier events are not replayed, so the
-            // visitor it already knows is told to Wootric as an identify would.
-            const user = analytics.user?.();
-            const id = user?.id?.();
-            const traits = user?.traits?.() ?? {};
-            if (id || Object.keys(traits).length) {
-              keep('segment', { type: 'identify', userId: id, anonymousId: user.anonymousId(),
-                traits, context: { page: {} }, integrations: {} });
-            }
-          }
-          return Promise.resolve();
-        },
-      };
+      // The plugin only records analytics.js when it loads: whether this destination speaks (the
+      // integrations option, Segment's own Wootric destination, a late join) is the tag's to decide
+      // (decideSegment there), and events wait for it. What the loader runs delays the page's `load`.
       const hook = (ctx) => {
         keep('segment', ctx?.event);
         return ctx;
       };
-      plugin.identify = plugin.track = plugin.page = plugin.group = hook; // no for-of: see the loader
+      const plugin = {
+        name: 'Wootric', type: 'destination', version: '1', isLoaded: () => true,
+        load: (ctx, analytics) => {
+          hub.segmentAnalytics = analytics;
+          hub.decideSegment?.();
+          return Promise.resolve();
+        },
+        identify: hook, track: hook, page: hook, group: hook,
+      };
       if (Array.isArray(segment)) {
         // Segment's snippet (or our own queue, which a snippet after us adopts) replays it in order:
         // registers before any call, so this destination sees every call made before load.
@@ -269,7 +252,8 @@
     ?.getAttribute('data-rudderstack-destination'));
   // Names this page load's calls in storage, should they have to be kept there for the next.
   const load = Math.random().toString(36).slice(2);
-  const own = !isSegmentSnippet(queue);
+  // Anything else there (a loaded analytics.js, say) is not ours to add methods to or keep.
+  const own = Array.isArray(queue) && !isSegmentSnippet(queue);
   if (own) queue.wootricWebLoad = load;
   // The loader's script element, looked up only when needed: the first element a page's scripts
   // touch costs a wrapper, which would delay its `load`.

@@ -188,39 +188,22 @@
     };
     const segment = window.analytics;
     if (!hub.segment && segment && !segment.__wootricWeb) {
-      const plugin = {
-        name: 'Wootric', type: 'destination', version: '1', isLoaded: () => true,
-        load: (ctx, analytics) => {
-          hub.segmentAnalytics = analytics;
-          // Segment's own Wootric destination is on for this source: one of the two must be quiet.
-          const classic = analytics?.settings?.cdnSettings?.integrations?.Wootric;
-          const chosen = analytics?.options?.integrations ?? {};
-          // Load options' integrations decide which destinations load at all, as for Segment's own.
-          const wanted = chosen.Wootric ?? chosen.All ?? true;
-          if (wanted === false) hub.passive = true;
-          else if (classic) {
-            hub.passive = true;
-            console.warn("[wootric-web] Segment's own Wootric destination is on for this source; " +
-              'it drives the survey and wootric-web stays out of it. Turn one of them off.');
-          } else if (hub.late) {
-            // Registered after analytics.js had loaded: its earlier events are not replayed, so the
-            // visitor it already knows is told to Wootric as an identify would.
-            const user = analytics.user?.();
-            const id = user?.id?.();
-            const traits = user?.traits?.() ?? {};
-            if (id || Object.keys(traits).length) {
-              keep('segment', { type: 'identify', userId: id, anonymousId: user.anonymousId(),
-                traits, context: { page: {} }, integrations: {} });
-            }
-          }
-          return Promise.resolve();
-        },
-      };
+      // The plugin only records analytics.js when it loads: whether this destination speaks (the
+      // integrations option, Segment's own Wootric destination, a late join) is the tag's to decide
+      // (decideSegment there), and events wait for it. What the loader runs delays the page's `load`.
       const hook = (ctx) => {
         keep('segment', ctx?.event);
         return ctx;
       };
-      plugin.identify = plugin.track = plugin.page = plugin.group = hook; // no for-of: see the loader
+      const plugin = {
+        name: 'Wootric', type: 'destination', version: '1', isLoaded: () => true,
+        load: (ctx, analytics) => {
+          hub.segmentAnalytics = analytics;
+          hub.decideSegment?.();
+          return Promise.resolve();
+        },
+        identify: hook, track: hook, page: hook, group: hook,
+      };
       if (Array.isArray(segment)) {
         // Segment's snippet (or our own queue, which a snippet after us adopts) replays it in order:
         // registers before any call, so this destination sees every call made before load.
@@ -354,6 +337,43 @@
   if (host === null) return;
   // Events the host library delivered go nowhere once it has taken the calls itself.
   if (host === 'none') hub.passive = true;
+
+  /**
+   * Whether the Segment destination speaks, decided once analytics.js has loaded (join-host.js's
+   * plugin records it, and calls this if the tag is here by then). Until then its events wait.
+   */
+  function decideSegment() {
+    const analytics = hub.segmentAnalytics;
+    if (!analytics || hub.segmentDecided) return;
+    hub.segmentDecided = true;
+    const quiet = () => {
+      hub.passive = true;
+      hub.events.length = 0;
+    };
+    // Load options' integrations decide which destinations load at all, as for Segment's own.
+    const chosen = analytics.options?.integrations ?? {};
+    if ((chosen.Wootric ?? chosen.All ?? true) === false) return quiet();
+    // Segment's own Wootric destination is on for this source: one of the two must be quiet.
+    if (analytics.settings?.cdnSettings?.integrations?.Wootric) {
+      console.warn(PREFIX + "Segment's own Wootric destination is on for this source; it " +
+        'drives the survey and wootric-web stays out of it. Turn one of them off.');
+      return quiet();
+    }
+    if (!hub.late || hub.passive) return;
+    // Registered after analytics.js had loaded: its earlier events are not replayed, so the
+    // visitor it already knows is told to Wootric as an identify would, ahead of the events
+    // that came after the destination joined (waiting here unless the executor has them).
+    const user = analytics.user?.();
+    const id = user?.id?.();
+    const traits = user?.traits?.() ?? {};
+    if (!id && !Object.keys(traits).length) return;
+    const item = { host: 'segment', event: { type: 'identify', userId: id,
+      anonymousId: user.anonymousId(), traits, context: { page: {} }, integrations: {} } };
+    if (hub.deliver) hub.deliver(item);
+    else hub.events.unshift(item);
+  }
+  hub.decideSegment = decideSegment;
+  decideSegment();
 
   const pageContext = capturePage; // a call's, captured when the call is made
 

@@ -17,7 +17,9 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from .conftest import ConsoleLog
 from .host_pages import (
     EMAIL,
+    LOADER,
     NODE_MODULES,
+    TOKEN,
     beacon_commands,
     comparable,
     html,
@@ -298,3 +300,49 @@ def test_the_segment_demo_page_drives_the_preview_beacon(page: Page, server_url:
     while len(posts) < 3:
         page.wait_for_event("requestfinished", timeout=60000)
     assert sorted(event["type"] for event in posts) == ["identify", "page", "track"]
+
+
+# wootric-web added once analytics.js has loaded (by a tag manager, say): the destination joins
+# late, and the visitor Segment knows already is told to Wootric as an identify would.
+LATE_TAG = f"""(() => {{
+  const tag = document.createElement('script');
+  tag.dataset.accountToken = '{TOKEN}';
+  tag.dataset.beaconUrl = '/static/preview-beacon.js';
+  tag.src = '/static/wootric-web.js';
+  document.head.append(tag);
+}})()"""
+LATE_LOADER = f"""(() => {{
+  const loader = document.createElement('script');
+  loader.dataset.src = '/static/wootric-web.js';
+  loader.dataset.accountToken = '{TOKEN}';
+  loader.dataset.beaconUrl = '/static/preview-beacon.js';
+  loader.textContent = {json.dumps(LOADER)};
+  document.head.append(loader);
+}})()"""
+
+
+@pytest.mark.parametrize("added", [LATE_TAG, LATE_LOADER], ids=["tag", "loader"])
+def test_a_destination_added_after_segment_loaded_is_told_the_known_visitor(
+    added: str, visit: Any
+) -> None:
+    page, posts = visit([SNIPPET, CALLS])
+    page.wait_for_function("typeof window.analytics?.register === 'function'", timeout=60000)
+    page.evaluate("analytics.ready()")
+    page.evaluate(added)
+    ready(page)
+    page.evaluate("analytics.track('after joining')")
+    page.wait_for_function(
+        "wootricPreview.commands.some((c) => c.settings?.event_name === 'after joining')",
+        timeout=60000,
+    )
+    runs = [c["settings"] for c in beacon_commands(page) if c["command"] == "run"]
+    known, *_, after = runs
+    assert known["segment_user_id"] == "abcd1234"
+    assert known["email"] == EMAIL
+    assert known["event_name"] is None
+    assert after["event_name"] == "after joining"
+    assert after["email"] == EMAIL
+    # Segment's own events are its own as ever: the six calls, its page() and this one.
+    while len(posts) < SEGMENT_EVENTS:
+        page.wait_for_event("requestfinished", timeout=60000)
+    assert {event["type"] for event in posts} == {"identify", "track", "group", "page"}
