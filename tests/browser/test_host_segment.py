@@ -17,9 +17,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from .conftest import ConsoleLog
 from .host_pages import (
     EMAIL,
-    LOADER,
     NODE_MODULES,
-    TOKEN,
     beacon_commands,
     comparable,
     html,
@@ -303,32 +301,33 @@ def test_the_segment_demo_page_drives_the_preview_beacon(page: Page, server_url:
 
 
 # wootric-web added once analytics.js has loaded (by a tag manager, say): the destination joins
-# late, and the visitor Segment knows already is told to Wootric as an identify would.
-LATE_TAG = f"""(() => {{
-  const tag = document.createElement('script');
-  tag.dataset.accountToken = '{TOKEN}';
-  tag.dataset.beaconUrl = '/static/preview-beacon.js';
-  tag.src = '/static/wootric-web.js';
-  document.head.append(tag);
-}})()"""
-LATE_LOADER = f"""(() => {{
-  const loader = document.createElement('script');
-  loader.dataset.src = '/static/wootric-web.js';
-  loader.dataset.accountToken = '{TOKEN}';
-  loader.dataset.beaconUrl = '/static/preview-beacon.js';
-  loader.textContent = {json.dumps(LOADER)};
-  document.head.append(loader);
-}})()"""
+# late, and the visitor Segment knows already is told to Wootric as an identify would. The install
+# is loader_tag()'s element, added by script (which runs it, as markup alone would not), either as
+# the loader or as the tag in its own element with the same attributes.
+ADD_LATE = """([markup, asTag]) => {
+  const template = document.createElement('template');
+  template.innerHTML = markup;
+  const install = template.content.querySelector('script');
+  const script = document.createElement('script');
+  for (const { name, value } of install.attributes) script.setAttribute(name, value);
+  if (asTag) {
+    script.removeAttribute('data-src');
+    script.src = install.dataset.src;
+  } else {
+    script.textContent = install.textContent;
+  }
+  document.head.append(script);
+}"""
 
 
-@pytest.mark.parametrize("added", [LATE_TAG, LATE_LOADER], ids=["tag", "loader"])
+@pytest.mark.parametrize("as_tag", [True, False], ids=["tag", "loader"])
 def test_a_destination_added_after_segment_loaded_is_told_the_known_visitor(
-    added: str, visit: Any
+    as_tag: bool, visit: Any
 ) -> None:
     page, posts = visit([SNIPPET, CALLS])
     page.wait_for_function("typeof window.analytics?.register === 'function'", timeout=60000)
     page.evaluate("analytics.ready()")
-    page.evaluate(added)
+    page.evaluate(ADD_LATE, [loader_tag(), as_tag])
     ready(page)
     page.evaluate("analytics.track('after joining')")
     page.wait_for_function(
