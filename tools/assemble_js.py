@@ -59,6 +59,7 @@ def core_rules() -> str:
         [
             "// The core's rules that the JavaScript applies too, as wootric_web/shared_rules.py",
             "// gives them. Written by `make build` (tools/assemble_js.py): change them there.",
+            "// Each file that copies it gets only the rules it reads.",
             "const CORE_RULES = Object.freeze({",
             *lines,
             "});",
@@ -68,15 +69,37 @@ def core_rules() -> str:
 
 
 def assembled(text: str) -> str:
-    """``text`` with every marked region holding its module's current text."""
+    """``text`` with every marked region holding its module's current text; core-rules.js's region
+    holds only the rules the rest of ``text`` reads (``CORE_RULES.name``), since what the loader
+    carries, a page parses before its `load` event."""
 
     def fill(match: re.Match[str]) -> str:
         indent, name = match["indent"], match["name"]
-        body = (MODULES / name).read_text().rstrip("\n").split("\n")
-        lines = [f"{indent}{line}" if line else "" for line in body]
-        return "\n".join([f"{indent}// <{name}>", *lines, f"{indent}// </{name}>"])
+        if name == CORE_RULES.name:
+            return match[0]
+        return region(indent, name, (MODULES / name).read_text())
 
-    return _REGION.sub(fill, text)
+    text = _REGION.sub(fill, text)
+    read = set(re.findall(r"\bCORE_RULES\.(\w+)", text))
+    rule = re.compile(r"^  (\w+): ")
+
+    def used(line: str) -> bool:
+        named = rule.match(line)
+        return named is None or named[1] in read
+
+    def fill_rules(match: re.Match[str]) -> str:
+        if match["name"] != CORE_RULES.name:
+            return match[0]
+        body = "\n".join(filter(used, CORE_RULES.read_text().split("\n")))
+        return region(match["indent"], CORE_RULES.name, body)
+
+    return _REGION.sub(fill_rules, text)
+
+
+def region(indent: str, name: str, body: str) -> str:
+    """A module's marked region: its text between its markers, indented like them."""
+    lines = [f"{indent}{line}" if line else "" for line in body.rstrip("\n").split("\n")]
+    return "\n".join([f"{indent}// <{name}>", *lines, f"{indent}// </{name}>"])
 
 
 _PASTED_LOADER = re.compile(r"(<script data-src=[^>]*>)(\n.*?)(</script>)", re.DOTALL)
