@@ -10,6 +10,8 @@
  * beacon, identity storage, promises.
  *
  * This file decides nothing about behaviour; see docs/architecture.md for the wire protocol.
+ * Each part between `// <name.js>` marker lines is js-modules/name.js, which `make build` copies
+ * in (tools/assemble_js.py): change it there. The parts share this function's scope.
  * It runs on other people's pages: it defines no global and never throws into them.
  */
 (() => {
@@ -49,6 +51,7 @@
   const { api, script, CALL_METHODS, pageContext, readStored, host, hub } = handoff;
 
   // ---------------------------------------------------------------------------------------------
+  // <tag-options.js>
   // Configuration, from the script tag's attributes.
 
   const attr = (name) => (script ? script.getAttribute(name) : null);
@@ -116,12 +119,69 @@
     }
     return config;
   }
+  // </tag-options.js>
 
+  // ---------------------------------------------------------------------------------------------
+  // <debug-view.js>
+  // What the executor says in the console: `log` (in debug mode only) and the debug view.
   const log = (...args) => {
     if (debug) console.debug(PREFIX.trim(), ...args);
   };
 
+  // Debug view (data-debug, analytics.debug()): one collapsed console group per call, logged once
+  // it is applied — the call as made, each settings key it changed, the beacon commands it gave,
+  // its warnings. Python sends a call's settings and commands just before its `done`, so what the
+  // changes do is noted as they are applied and given to the next call that is done; what is left
+  // at the end of a reply is the message's own (start-up, the beacon, consent) and has its group.
+  const traces = new Map(); // call id -> {title, args, lines}, for calls made in debug mode
+  let noted = []; // [console method, ...parts] since the last `done`
+
+  function note(level, ...parts) {
+    if (debug) noted.push([level, ...parts]);
+  }
+
+  function noteSetting(key, before, after) {
+    if (!debug) return;
+    try {
+      if (JSON.stringify(before) === JSON.stringify(after)) return;
+    } catch {
+      // a value JSON cannot write (one the page set) counts as changed
+    }
+    note('log', `wootricSettings.${key}:`, before, '→', after);
+  }
+
+  function traceCall(id, title, args) {
+    if (debug) traces.set(id, { title, args, lines: [] });
+  }
+
+  /** A warning about call `id`; in debug mode it goes in that call's group. */
+  function warn(message, id) {
+    if (debug) (traces.get(id)?.lines ?? noted).push(['warn', PREFIX + message]);
+    else console.warn(PREFIX + message);
+  }
+
+  function logGroup(title, lines) {
+    console.groupCollapsed(PREFIX + title);
+    for (const [level, ...parts] of lines) console[level](...parts);
+    console.groupEnd();
+  }
+
+  /** Call `id` is applied: its group, with what was noted for it, if it was made in debug mode. */
+  function logCall(id) {
+    const trace = traces.get(id);
+    const lines = noted;
+    noted = [];
+    if (!trace || !debug) return;
+    traces.delete(id);
+    // Python holds the effects of calls made without consent and applies them on grant.
+    const held = consented ? [] : [['log', 'held until analytics.consent.grant()']];
+    const call = ['log', 'arguments:', ...trace.args];
+    logGroup(trace.title, [call, ...trace.lines, ...lines, ...held]);
+  }
+  // </debug-view.js>
+
   // ---------------------------------------------------------------------------------------------
+  // <encoder.js>
   // Encoding call arguments: JSON plus two markers, never throwing.
 
   const FUNCTION_MARKER = { $wootric: 'function' };
@@ -249,6 +309,7 @@
     }
     return encoded;
   }
+  // </encoder.js>
 
   // ---------------------------------------------------------------------------------------------
   // Applying Python's changes to the page.
@@ -256,58 +317,10 @@
   let identity = null; // the mirror of Python's identity, for analytics.user()
   const calls = new Map(); // call id -> { resolve, callback, method, args }
   let nextCallId = 1;
+
+  // <beacon-driver.js>
+  // Wootric's beacon: window.wootricSettings written, the beacon preloaded, loaded and called.
   let beaconScript = null;
-
-  // Debug view (data-debug, analytics.debug()): one collapsed console group per call, logged once
-  // it is applied — the call as made, each settings key it changed, the beacon commands it gave,
-  // its warnings. Python sends a call's settings and commands just before its `done`, so what the
-  // changes do is noted as they are applied and given to the next call that is done; what is left
-  // at the end of a reply is the message's own (start-up, the beacon, consent) and has its group.
-  const traces = new Map(); // call id -> {title, args, lines}, for calls made in debug mode
-  let noted = []; // [console method, ...parts] since the last `done`
-
-  function note(level, ...parts) {
-    if (debug) noted.push([level, ...parts]);
-  }
-
-  function noteSetting(key, before, after) {
-    if (!debug) return;
-    try {
-      if (JSON.stringify(before) === JSON.stringify(after)) return;
-    } catch {
-      // a value JSON cannot write (one the page set) counts as changed
-    }
-    note('log', `wootricSettings.${key}:`, before, '→', after);
-  }
-
-  function traceCall(id, title, args) {
-    if (debug) traces.set(id, { title, args, lines: [] });
-  }
-
-  /** A warning about call `id`; in debug mode it goes in that call's group. */
-  function warn(message, id) {
-    if (debug) (traces.get(id)?.lines ?? noted).push(['warn', PREFIX + message]);
-    else console.warn(PREFIX + message);
-  }
-
-  function logGroup(title, lines) {
-    console.groupCollapsed(PREFIX + title);
-    for (const [level, ...parts] of lines) console[level](...parts);
-    console.groupEnd();
-  }
-
-  /** Call `id` is applied: its group, with what was noted for it, if it was made in debug mode. */
-  function logCall(id) {
-    const trace = traces.get(id);
-    const lines = noted;
-    noted = [];
-    if (!trace || !debug) return;
-    traces.delete(id);
-    // Python holds the effects of calls made without consent and applies them on grant.
-    const held = consented ? [] : [['log', 'held until analytics.consent.grant()']];
-    const call = ['log', 'arguments:', ...trace.args];
-    logGroup(trace.title, [call, ...trace.lines, ...lines, ...held]);
-  }
 
   /** window.wootricSettings (made if the page has none), with the survey hooks installed. */
   function settingsObject() {
@@ -333,27 +346,6 @@
         noteSetting(key, before, value);
       } catch {
         console.warn(PREFIX + `window.wootricSettings.${key} is locked by the page; not written.`);
-      }
-    }
-  }
-
-  function store({ key, value, cookie, local }) {
-    const text = value == null || typeof value === 'string' ? value : JSON.stringify(value);
-    if (cookie) {
-      try {
-        document.cookie = text == null
-          ? `${key}=; path=/; max-age=0; SameSite=Lax`
-          : `${key}=${encodeURIComponent(text)}; path=/; max-age=31536000; SameSite=Lax`;
-      } catch {
-        // cookies unavailable: Python keeps the identity in memory
-      }
-    }
-    if (local) {
-      try {
-        if (text == null) window.localStorage.removeItem(key);
-        else window.localStorage.setItem(key, text);
-      } catch {
-        // localStorage unavailable or full
       }
     }
   }
@@ -434,6 +426,32 @@
       note('log', 'the beacon threw:', error); // its message may quote the settings
     }
   }
+  // </beacon-driver.js>
+
+  // <identity-storage.js>
+  // Identity storage: Python's `store` changes, written to cookies and localStorage, where
+  // analytics.js keeps the same keys.
+  function store({ key, value, cookie, local }) {
+    const text = value == null || typeof value === 'string' ? value : JSON.stringify(value);
+    if (cookie) {
+      try {
+        document.cookie = text == null
+          ? `${key}=; path=/; max-age=0; SameSite=Lax`
+          : `${key}=${encodeURIComponent(text)}; path=/; max-age=31536000; SameSite=Lax`;
+      } catch {
+        // cookies unavailable: Python keeps the identity in memory
+      }
+    }
+    if (local) {
+      try {
+        if (text == null) window.localStorage.removeItem(key);
+        else window.localStorage.setItem(key, text);
+      } catch {
+        // localStorage unavailable or full
+      }
+    }
+  // </identity-storage.js>
+  }
 
   function finishCall(id) {
     logCall(id);
@@ -501,6 +519,7 @@
   }
 
   // ---------------------------------------------------------------------------------------------
+  // <runtime-channel.js>
   // Talking to the runtime: numbered messages out, their changes applied back in the same order.
 
   let nextSeq = 1;
@@ -778,6 +797,7 @@
       wootricWeb: config.wheelUrl ?? new URL(manifest.wheel, config.manifestUrl).href,
     };
   }
+  // </runtime-channel.js>
 
   // ---------------------------------------------------------------------------------------------
   // Calls not yet handled when the page goes away are kept for the site's next page load (the
@@ -855,6 +875,7 @@
   });
 
   // ---------------------------------------------------------------------------------------------
+  // <survey-events.js>
   // Events, for analytics.on/once/off: each handled call is emitted under its method name.
 
   const listeners = new Map(); // event -> [listener]
@@ -876,7 +897,6 @@
     if (at >= 0) list.splice(at, 1);
   }
 
-  // ---------------------------------------------------------------------------------------------
   // The survey's lifecycle. The beacon calls wootricSettings.callbacks: after_eligible(eligible),
   // after_show(), after_response(score, text), after_decline(). Each becomes a `wootric-web:*`
   // event on window and an analytics.on event, after the page's own callback of that name.
@@ -931,6 +951,7 @@
       // A page that locked its callbacks keeps them as they are, without these events.
     }
   }
+  // </survey-events.js>
 
   // ---------------------------------------------------------------------------------------------
   // The public API: what window.analytics does once the tag has handed it over.

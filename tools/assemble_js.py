@@ -1,7 +1,8 @@
 """Assembles the JavaScript a page loads from the modules under js-modules/.
 
-A page loads a few files, and the inline loader cannot import anything, so a rule that two of them
-need is written once under js-modules/ and copied into each, between marker lines:
+A page loads a few files, and the inline loader cannot import anything, so each job (a rule that
+two of them share, or one part of the executor: the encoder, the beacon driver, the debug view…)
+is a module under js-modules/, copied into each file that needs it, between marker lines:
 
     // <join-host.js>
     ...this file's text, as js-modules/join-host.js has it, indented like the first marker...
