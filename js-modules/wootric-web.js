@@ -275,6 +275,8 @@
     window.dispatchEvent(new CustomEvent('wootric-web:error', { detail: { code, message } }));
   }
 
+  // <choose-host.js>
+  // Which analytics library's events drive the survey, or none: the tag decides it once, at start-up.
   /**
    * Which library's events drive the survey: 'segment', 'rudderstack', or 'none' (wootric-web
    * defines window.analytics itself); null when another library holds window.analytics.
@@ -330,11 +332,14 @@
     }
     return 'none';
   }
+  // </choose-host.js>
   const host = chooseHost();
   if (host === null) return;
   // Events the host library delivered go nowhere once it has taken the calls itself.
   if (host === 'none') hub.passive = true;
 
+  // <segment-decision.js>
+  // Segment's adapter in the tag: whether the destination join-host.js registered may speak.
   /**
    * Whether the Segment destination speaks, decided once analytics.js has loaded (join-host.js's
    * plugin records it, and calls this if the tag is here by then). Until then its events wait.
@@ -369,11 +374,15 @@
     if (hub.deliver) hub.deliver(item);
     else hub.events.unshift(item);
   }
+  // </segment-decision.js>
   hub.decideSegment = decideSegment;
   decideSegment();
 
   const pageContext = capturePage; // a call's, captured when the call is made
 
+  // <stored-identity.js>
+  // The identity analytics.js keeps in cookies and localStorage, read for the core and for
+  // analytics.user() before Python answers (the executor writes it: identity-storage.js).
   function readCookies() {
     const found = {};
     let cookies = '';
@@ -434,6 +443,7 @@
       traits,
     };
   }
+  // </stored-identity.js>
 
   /** Every public method is wrapped: it never throws into the page. */
   function guarded(name, body, fallback) {
@@ -509,6 +519,8 @@
     Object.defineProperty(window.wootricWeb, MARK, { value: true });
   }
 
+  // <snippet-replay.js>
+  // A queue of calls left by the loader or Segment's snippet, replayed through the tag's methods.
   /**
    * The current Segment snippet appends a "buffered page context" ({__t: 'bpc', …}) to the
    * arguments of calls it queues; it is the context of the moment the call was made.
@@ -545,7 +557,9 @@
       return 0;
     };
   }
+  // </snippet-replay.js>
 
+  // <kept-calls.js>
   // Calls unhandled when the page goes away are kept for the next load, as analytics.js keeps
   // undelivered events: the executor keeps its own, this the early ones.
   //
@@ -618,6 +632,7 @@
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'hidden') keepEarlyCalls();
   });
+  // </kept-calls.js>
 
   // The executor comes once the page has loaded: a script added before would hold `load` up.
 

@@ -1,0 +1,72 @@
+// Calls unhandled when the page goes away are kept for the next load, as analytics.js keeps
+// undelivered events: the executor keeps its own, this the early ones.
+//
+// A page that is only hidden (or put in the back/forward cache) may come back, and another tab
+// may have taken its calls meanwhile. So each stored call has a key of its own in its load,
+// and taking a call leaves a mark of it (under TAKEN_KEY): the load that stored it reads its
+// marks and drops those calls instead of applying them a second time. A mark outlives its
+// page by a day at most, as a stored call does.
+
+// Tells this load's entries from others'. The loader names them, and may have kept some.
+const LOAD_ID = handed?.load || Math.random().toString(36).slice(2);
+// The store holds this load's calls (the loader kept them when the page was hidden): follow
+// them there until they are handled. Otherwise the store is left alone until the page hides.
+let pendingKept = handed?.kept === true && host === 'none';
+const takenElsewhere = new Set(); // keys of this load's calls that another load took
+const wasTaken = (key) => takenElsewhere.has(key);
+
+/**
+ * Stores this load's unhandled calls, `mine`, in place of those it stored before, and learns
+ * which of them another load has taken since: this load must not apply those (wasTaken).
+ * `sending`: keys about to go to Python, which leave the store as this load takes them back.
+ */
+function keepPending(mine, sending = []) {
+  const { calls, marks } = readStore();
+  const othersMarks = marks.filter((mark) => mark.load !== LOAD_ID);
+  for (const mark of marks) if (mark.load === LOAD_ID) takenElsewhere.add(mark.key);
+  const back = new Set(sending);
+  const kept = mine.filter((entry) => !takenElsewhere.has(entry.key) && !back.has(entry.key));
+  pendingKept = kept.length > 0;
+  // This load's marks are read now, so they can go; the marks are rewritten only then.
+  writeStore([...calls.filter((entry) => entry.load !== LOAD_ID), ...kept],
+    othersMarks.length < marks.length ? othersMarks : null);
+}
+
+/**
+ * The calls earlier page loads (or other tabs) left, once: each leaves a taken mark in the
+ * store as it is read. This load's own calls stay until the executor replaces them.
+ */
+function takePending() {
+  const { calls, marks } = readStore();
+  const others = calls.filter((entry) => entry.load !== LOAD_ID);
+  if (!others.length) return []; // nothing to take: the store stays as it is
+  const taken = others.map(({ load, key, at }) => ({ load, key, at }));
+  writeStore(calls.filter((entry) => entry.load === LOAD_ID), [...marks, ...taken]);
+  return others;
+}
+
+/** May calls be stored? The core's consent rule (wootric_web/session.py), before it answers. */
+function consentGiven(stored) {
+  return consentAllows(stored.local[CORE_RULES.consentKey] ?? null,
+    script?.getAttribute('data-consent') ?? null);
+}
+
+/**
+ * The page is going away before the executor has arrived: its calls are kept as the executor
+ * keeps them (Date and function markers); one JSON cannot carry is lost with the page.
+ */
+function keepEarlyCalls() {
+  if (executor) return;
+  if (!consentGiven(readStored())) return;
+  const mine = [];
+  for (const { name, args, page, at, key } of early) {
+    const copy = CALL_METHODS.includes(name) ? storedCopy(args) : null;
+    if (copy) mine.push({ load: LOAD_ID, key, at, method: name, args: copy, page });
+  }
+  if (mine.length || pendingKept) keepPending(mine);
+}
+// pagehide is a page's last reliable event; a hidden page may be discarded unseen.
+window.addEventListener('pagehide', keepEarlyCalls);
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'hidden') keepEarlyCalls();
+});
