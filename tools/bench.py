@@ -16,6 +16,7 @@ medians and ratios measured in the same run.
     T  tag       the host page with the tag in its own script element instead of the loader
     S  script    the host page with an empty script in the tag's place: what any script costs
     R  run       the loader's own run on the page's main thread, timed from scripts either side
+    R0 run       the same for the loader as it was before it joined host libraries, side by side
     latency      on C's page once ready: calls one after another, each timed until applied
     burst        calls made before the runtime is ready: time from ready until all are applied
     M  memory    C again, cross-origin isolated so that Chromium measures the page's memory: the
@@ -55,7 +56,7 @@ from urllib.parse import urlsplit
 
 from chromium import CHROMIUM, CHROMIUM_ARGS  # tools/ is on sys.path: this script is there
 from playwright.sync_api import BrowserContext, Page, Playwright, sync_playwright
-from serve import STATIC_DIR, Config, Server, start_in_thread
+from serve import LOADER_MARKER, STATIC_DIR, Config, Server, start_in_thread
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ROOT / "bench" / "pages"
@@ -225,6 +226,14 @@ def write_pages(folder: Path) -> None:
     start, end = (f"<script>bench.mark('loader {mark}')</script>" for mark in ("start", "end"))
     timed = heads["loader"].replace(loader, "\n  ".join((start, loader, end)))
     (folder / "loader-timed.html").write_text(host.replace(MARKER, timed))
+    # R0: the same page with the loader from before it joined host libraries, inline in the same
+    # element, as sites pasted it (without the two lines that say why the file is kept).
+    kept_as = (PAGES / "loader-before-hosts.js").read_text().split("\n", 2)
+    assert kept_as[0].startswith("// The loader as sites pasted it"), kept_as[0]
+    before = "\n" + kept_as[2].strip()
+    (folder / "loader-before-timed.html").write_text(
+        host.replace(MARKER, timed.replace(LOADER_MARKER.decode(), before))
+    )
 
 
 def photo(width: int, height: int) -> bytes:
@@ -369,14 +378,17 @@ class Visits:
         after (which includes one script's own start, about 0.05 ms), on a first and a repeat
         visit of new origins. The part of `load` that is the loader's, without `load`'s noise."""
         figures: dict[str, Any] = {}
+        loaders = [("R", "loader-timed.html"), ("R0", "loader-before-timed.html")]
         with self.context() as context:
-            for _ in range(RUN_SAMPLES):
-                with self.new_origin() as base_url:
-                    for visit in ("R1", "R2"):
-                        page, found = self.visit(context, "loader-timed.html", base_url=base_url)
-                        run = found["loader end"] - found["loader start"]
-                        figures.setdefault(f"{visit}.run_samples", []).append(run)
-                        page.close()
+            for sample in range(RUN_SAMPLES):
+                # Each loader on an origin of its own, the two in turn first.
+                for name, page_name in loaders[sample % 2 :] + loaders[: sample % 2]:
+                    with self.new_origin() as base_url:
+                        for visit in ("1", "2"):
+                            page, found = self.visit(context, page_name, base_url=base_url)
+                            run = found["loader end"] - found["loader start"]
+                            figures.setdefault(f"{name}{visit}.run_samples", []).append(run)
+                            page.close()
         return figures
 
     def snippet(self) -> dict[str, float]:
@@ -631,7 +643,9 @@ def report(m: dict[str, float], rounds: int, calls: int, incognito: bool) -> str
         "",
         "R, the loader's own run on the page's main thread (mean of "
         f"{RUN_SAMPLES * rounds} visits each): first visit {fmt(m['R1.run'])}, repeat visit "
-        f"{fmt(m['R2.run'])}.",
+        f"{fmt(m['R2.run'])}. R0, the loader before it joined host libraries "
+        "(bench/pages/loader-before-hosts.js), in turn with R on origins of its own: first visit "
+        f"{fmt(m['R01.run'])}, repeat visit {fmt(m['R02.run'])}.",
         "",
         "M, memory on C's page"
         f"{'' if m['M.isolated'] else ' (NOT cross-origin isolated: not measured)'}, as Chromium "
