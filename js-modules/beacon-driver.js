@@ -1,3 +1,5 @@
+// Part of the executor: `make build` copies it into static/wootric-web-executor.js, whose
+// scope it shares (its `script`, `config`, `debug`, `send`…).
 // Wootric's beacon: window.wootricSettings written, the beacon preloaded, loaded and called.
 let beaconScript = null;
 

@@ -1,3 +1,5 @@
+// Part of the executor: `make build` copies it into static/wootric-web-executor.js, whose
+// scope it shares (its `script`, `config`, `debug`, `send`…).
 // What the executor says in the console: `log` (in debug mode only) and the debug view.
 const log = (...args) => {
   if (debug) console.debug(PREFIX.trim(), ...args);

@@ -1,3 +1,5 @@
+// Part of the executor: `make build` copies it into static/wootric-web-executor.js, whose
+// scope it shares (its `script`, `config`, `debug`, `send`…).
 // Encoding call arguments: JSON plus two markers, never throwing.
 
 const FUNCTION_MARKER = { $wootric: 'function' };

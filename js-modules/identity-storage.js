@@ -1,3 +1,5 @@
+// Part of the executor: `make build` copies it into static/wootric-web-executor.js, whose
+// scope it shares (its `script`, `config`, `debug`, `send`…).
 // Identity storage: Python's `store` changes, written to cookies and localStorage, where
 // analytics.js keeps the same keys.
 function store({ key, value, cookie, local }) {

@@ -1,3 +1,4 @@
+// Part of the tag: `make build` copies it into js-modules/wootric-web.js, whose scope it shares.
 // Calls unhandled when the page goes away are kept for the next load, as analytics.js keeps
 // undelivered events: the executor keeps its own, this the early ones.
 //

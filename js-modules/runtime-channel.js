@@ -1,3 +1,5 @@
+// Part of the executor: `make build` copies it into static/wootric-web-executor.js, whose
+// scope it shares (its `script`, `config`, `debug`, `send`…).
 // Talking to the runtime: numbered messages out, their changes applied back in the same order.
 
 let nextSeq = 1;

@@ -1,3 +1,4 @@
+// Part of the tag: `make build` copies it into js-modules/wootric-web.js, whose scope it shares.
 // A queue of calls left by the loader or Segment's snippet, replayed through the tag's methods.
 /**
  * The current Segment snippet appends a "buffered page context" ({__t: 'bpc', …}) to the

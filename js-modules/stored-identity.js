@@ -1,3 +1,4 @@
+// Part of the tag: `make build` copies it into js-modules/wootric-web.js, whose scope it shares.
 // The identity analytics.js keeps in cookies and localStorage, read for the core and for
 // analytics.user() before Python answers (the executor writes it: identity-storage.js).
 function readCookies() {

@@ -1,3 +1,5 @@
+// Part of the executor: `make build` copies it into static/wootric-web-executor.js, whose
+// scope it shares (its `script`, `config`, `debug`, `send`…).
 // Events, for analytics.on/once/off: each handled call is emitted under its method name.
 
 const listeners = new Map(); // event -> [listener]

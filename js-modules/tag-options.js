@@ -1,3 +1,5 @@
+// Part of the executor: `make build` copies it into static/wootric-web-executor.js, whose
+// scope it shares (its `script`, `config`, `debug`, `send`…).
 // Configuration, from the script tag's attributes.
 
 const attr = (name) => (script ? script.getAttribute(name) : null);

@@ -278,7 +278,8 @@
   }
 
   // <choose-host.js>
-  // Which analytics library's events drive the survey, or none: the tag decides it once, at start-up.
+  // Part of the tag: `make build` copies it into js-modules/wootric-web.js, whose scope it shares.
+  // Which analytics library's events drive the survey, or none: decided once, at start-up.
   /**
    * Which library's events drive the survey: 'segment', 'rudderstack', or 'none' (wootric-web
    * defines window.analytics itself); null when another library holds window.analytics.
@@ -341,6 +342,7 @@
   if (host === 'none') hub.passive = true;
 
   // <segment-decision.js>
+  // Part of the tag: `make build` copies it into js-modules/wootric-web.js, whose scope it shares.
   // Segment's adapter in the tag: whether the destination join-host.js registered may speak.
   /**
    * Whether the Segment destination speaks, decided once analytics.js has loaded (join-host.js's
@@ -383,6 +385,7 @@
   const pageContext = capturePage; // a call's, captured when the call is made
 
   // <stored-identity.js>
+  // Part of the tag: `make build` copies it into js-modules/wootric-web.js, whose scope it shares.
   // The identity analytics.js keeps in cookies and localStorage, read for the core and for
   // analytics.user() before Python answers (the executor writes it: identity-storage.js).
   function readCookies() {
@@ -522,6 +525,7 @@
   }
 
   // <snippet-replay.js>
+  // Part of the tag: `make build` copies it into js-modules/wootric-web.js, whose scope it shares.
   // A queue of calls left by the loader or Segment's snippet, replayed through the tag's methods.
   /**
    * The current Segment snippet appends a "buffered page context" ({__t: 'bpc', …}) to the
@@ -562,6 +566,7 @@
   // </snippet-replay.js>
 
   // <kept-calls.js>
+  // Part of the tag: `make build` copies it into js-modules/wootric-web.js, whose scope it shares.
   // Calls unhandled when the page goes away are kept for the next load, as analytics.js keeps
   // undelivered events: the executor keeps its own, this the early ones.
   //

@@ -52,6 +52,8 @@
 
   // ---------------------------------------------------------------------------------------------
   // <tag-options.js>
+  // Part of the executor: `make build` copies it into static/wootric-web-executor.js, whose
+  // scope it shares (its `script`, `config`, `debug`, `send`…).
   // Configuration, from the script tag's attributes.
 
   const attr = (name) => (script ? script.getAttribute(name) : null);
@@ -123,6 +125,8 @@
 
   // ---------------------------------------------------------------------------------------------
   // <debug-view.js>
+  // Part of the executor: `make build` copies it into static/wootric-web-executor.js, whose
+  // scope it shares (its `script`, `config`, `debug`, `send`…).
   // What the executor says in the console: `log` (in debug mode only) and the debug view.
   const log = (...args) => {
     if (debug) console.debug(PREFIX.trim(), ...args);
@@ -182,6 +186,8 @@
 
   // ---------------------------------------------------------------------------------------------
   // <encoder.js>
+  // Part of the executor: `make build` copies it into static/wootric-web-executor.js, whose
+  // scope it shares (its `script`, `config`, `debug`, `send`…).
   // Encoding call arguments: JSON plus two markers, never throwing.
 
   const FUNCTION_MARKER = { $wootric: 'function' };
@@ -319,6 +325,8 @@
   let nextCallId = 1;
 
   // <beacon-driver.js>
+  // Part of the executor: `make build` copies it into static/wootric-web-executor.js, whose
+  // scope it shares (its `script`, `config`, `debug`, `send`…).
   // Wootric's beacon: window.wootricSettings written, the beacon preloaded, loaded and called.
   let beaconScript = null;
 
@@ -429,6 +437,8 @@
   // </beacon-driver.js>
 
   // <identity-storage.js>
+  // Part of the executor: `make build` copies it into static/wootric-web-executor.js, whose
+  // scope it shares (its `script`, `config`, `debug`, `send`…).
   // Identity storage: Python's `store` changes, written to cookies and localStorage, where
   // analytics.js keeps the same keys.
   function store({ key, value, cookie, local }) {
@@ -520,6 +530,8 @@
 
   // ---------------------------------------------------------------------------------------------
   // <runtime-channel.js>
+  // Part of the executor: `make build` copies it into static/wootric-web-executor.js, whose
+  // scope it shares (its `script`, `config`, `debug`, `send`…).
   // Talking to the runtime: numbered messages out, their changes applied back in the same order.
 
   let nextSeq = 1;
@@ -876,6 +888,8 @@
 
   // ---------------------------------------------------------------------------------------------
   // <survey-events.js>
+  // Part of the executor: `make build` copies it into static/wootric-web-executor.js, whose
+  // scope it shares (its `script`, `config`, `debug`, `send`…).
   // Events, for analytics.on/once/off: each handled call is emitted under its method name.
 
   const listeners = new Map(); // event -> [listener]
