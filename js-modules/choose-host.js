@@ -1,5 +1,4 @@
 // Part of the tag: `make build` copies it into js-modules/wootric-web.js, whose scope it shares.
-// Which analytics library's events drive the survey, or none: decided once, at start-up.
 /**
  * Which library's events drive the survey: 'segment', 'rudderstack', or 'none' (wootric-web
  * defines window.analytics itself); null when another library holds window.analytics.

@@ -12,7 +12,8 @@ const isSegmentSnippet = (queue) => Array.isArray(queue) && queue.invoked === tr
   (typeof queue.load === 'function' || typeof queue._writeKey === 'string');
 
 // In parentheses, a function V8 compiles with the script around it, instead of parsing it a second
-// time when it is called: the loader calls it at once, before the page's `load` (0.06 ms less).
+// time when it is called: the loader calls it at once, before the page's `load` (the join took
+// 0.03 ms instead of 0.095, the script's first compile 0.03 ms more).
 const joinHost = (function (hub, rudderstackDestination) {
   const events = (hub.events ??= []);
   const keep = (host, event) => {

@@ -1,5 +1,4 @@
 // Part of the tag: `make build` copies it into js-modules/wootric-web.js, whose scope it shares.
-// Segment's adapter in the tag: whether the destination join-host.js registered may speak.
 /**
  * Whether the Segment destination speaks, decided once analytics.js has loaded (join-host.js's
  * plugin records it, and calls this if the tag is here by then). Until then its events wait.

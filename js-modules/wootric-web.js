@@ -179,7 +179,8 @@
     (typeof queue.load === 'function' || typeof queue._writeKey === 'string');
 
   // In parentheses, a function V8 compiles with the script around it, instead of parsing it a second
-  // time when it is called: the loader calls it at once, before the page's `load` (0.06 ms less).
+  // time when it is called: the loader calls it at once, before the page's `load` (the join took
+  // 0.03 ms instead of 0.095, the script's first compile 0.03 ms more).
   const joinHost = (function (hub, rudderstackDestination) {
     const events = (hub.events ??= []);
     const keep = (host, event) => {
@@ -279,7 +280,6 @@
 
   // <choose-host.js>
   // Part of the tag: `make build` copies it into js-modules/wootric-web.js, whose scope it shares.
-  // Which analytics library's events drive the survey, or none: decided once, at start-up.
   /**
    * Which library's events drive the survey: 'segment', 'rudderstack', or 'none' (wootric-web
    * defines window.analytics itself); null when another library holds window.analytics.
@@ -343,7 +343,6 @@
 
   // <segment-decision.js>
   // Part of the tag: `make build` copies it into js-modules/wootric-web.js, whose scope it shares.
-  // Segment's adapter in the tag: whether the destination join-host.js registered may speak.
   /**
    * Whether the Segment destination speaks, decided once analytics.js has loaded (join-host.js's
    * plugin records it, and calls this if the tag is here by then). Until then its events wait.

@@ -376,7 +376,8 @@ class Visits:
     def loader_run(self) -> dict[str, Any]:
         """R: the loader's run, from the end of the script before it to the start of the one
         after (which includes one script's own start, about 0.05 ms), on a first and a repeat
-        visit of new origins. The part of `load` that is the loader's, without `load`'s noise."""
+        visit of new origins. The part of `load` that is the loader's, without `load`'s noise.
+        R0 likewise for the loader before it joined host libraries, in turn with R."""
         figures: dict[str, Any] = {}
         loaders = [("R", "loader-timed.html"), ("R0", "loader-before-timed.html")]
         with self.context() as context:
