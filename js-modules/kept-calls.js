@@ -10,6 +10,50 @@
 
 // Tells this load's entries from others'. The loader names them, and may have kept some.
 const LOAD_ID = handed?.load || Math.random().toString(36).slice(2);
+
+/**
+ * The queues loaders left (left-queue.js), moved into the store as the tag keeps calls: keyed
+ * as this tag keys the calls it replays from a loader's queue, so that a load that comes back
+ * knows its own. Done first, before anything reads the store; again only as consent allows.
+ */
+function adoptLeftQueues() {
+  let names = [];
+  try {
+    names = Object.keys(window.localStorage).filter((name) => name.startsWith(LEFT_QUEUE_KEY));
+  } catch {
+    return; // storage unavailable
+  }
+  if (!names.length) return;
+  const adopted = [];
+  const allowed = consentGiven(readStored());
+  for (const name of names) {
+    let left = null;
+    try {
+      left = JSON.parse(window.localStorage.getItem(name));
+      window.localStorage.removeItem(name);
+    } catch {
+      continue; // unreadable: it goes
+    }
+    if (!allowed || typeof left?.load !== 'string' || !Array.isArray(left.calls)) continue;
+    let key = 0;
+    for (const entry of left.calls) {
+      const method = Array.isArray(entry) ? entry[0] : entry;
+      if (!CALL_METHODS.includes(method)) continue;
+      key += 1; // numbered as replaySnippet's calls are, stored or not
+      if (!Array.isArray(entry)) continue; // JSON could not carry it, or it was too old
+      const args = entry.slice(1);
+      const last = args[args.length - 1];
+      const page = takeBufferedPageContext(args); // the moment of the call, as queued
+      adopted.push({ load: left.load, key: `t${key - 1}`, at: Number(page ? last.at : left.at) ||
+        Date.now(), method, args, page: page ?? fromBufferedPage(left.page ?? {}) });
+    }
+  }
+  if (!adopted.length) return;
+  const loads = new Set(adopted.map((entry) => entry.load));
+  const { calls } = readStore();
+  writeStore([...calls.filter((entry) => !loads.has(entry.load)), ...adopted], null);
+}
+adoptLeftQueues();
 // The store holds this load's calls (the loader kept them when the page was hidden): follow
 // them there until they are handled. Otherwise the store is left alone until the page hides.
 let pendingKept = handed?.kept === true && host === 'none';

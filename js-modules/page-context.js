@@ -21,11 +21,3 @@ const capturePage = () => {
 const bufferedPage = (context, at) => ({ __t: 'bpc', at, u: context.href, p: context.pathname,
   s: context.search, r: context.referrer, t: context.title, c: context.canonical });
 
-const fromBufferedPage = (buffered) => ({
-  href: String(buffered.u ?? ''),
-  pathname: String(buffered.p ?? ''),
-  search: String(buffered.s ?? ''),
-  referrer: String(buffered.r ?? ''),
-  title: String(buffered.t ?? ''),
-  canonical: buffered.c == null ? null : String(buffered.c),
-});

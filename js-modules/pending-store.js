@@ -1,10 +1,10 @@
 // Where calls wait for the site's next page load when a page goes away before applying them, as
-// analytics.js keeps undelivered events: the loader, the tag and (through the tag) the executor
-// all read and write it here. PENDING_KEY holds {load, key, at, method, args, page} per call;
-// TAKEN_KEY a mark {load, key, at} of each call a page load took from it (see the tag).
+// analytics.js keeps undelivered events: the tag and (through the tag) the executor read and write
+// it here, and the tag moves into it what a loader left (left-queue.js, which comes first and has
+// PENDING_MAX_CALLS). PENDING_KEY holds {load, key, at, method, args, page} per call; TAKEN_KEY a
+// mark {load, key, at} of each call a page load took from it (see the tag).
 const PENDING_KEY = 'wootric_web_pending';
 const TAKEN_KEY = 'wootric_web_taken';
-const PENDING_MAX_CALLS = 100;
 const PENDING_MAX_MARKS = 200;
 const PENDING_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 // localStorage holds about 5 MB for the whole site, the page's data included.
@@ -49,22 +49,4 @@ const writeStore = (calls, marks) => {
   while (kept.length && tooLong()) kept = kept.slice(1);
   if (marks) writeList(TAKEN_KEY, marks.slice(-PENDING_MAX_MARKS));
   return writeList(PENDING_KEY, kept);
-};
-
-/**
- * A call's arguments as they can be stored: JSON, with Dates and functions marked as the
- * executor marks them for the core; null for arguments JSON cannot carry (a value that
- * contains itself, say), which go with the page.
- */
-const storedCopy = (args) => {
-  const marked = function (key, value) {
-    const raw = this[key];
-    if (raw instanceof Date) return { $wootric: 'date', ms: raw.getTime() };
-    return typeof raw === 'function' ? { $wootric: 'function' } : value;
-  };
-  try {
-    return JSON.parse(JSON.stringify(args, marked));
-  } catch {
-    return null;
-  }
 };

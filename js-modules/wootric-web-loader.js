@@ -158,74 +158,25 @@
   // the last argument; the loader queues its calls the same way, with the time of the call.
   const bufferedPage = (context, at) => ({ __t: 'bpc', at, u: context.href, p: context.pathname,
     s: context.search, r: context.referrer, t: context.title, c: context.canonical });
-
-  const fromBufferedPage = (buffered) => ({
-    href: String(buffered.u ?? ''),
-    pathname: String(buffered.p ?? ''),
-    search: String(buffered.s ?? ''),
-    referrer: String(buffered.r ?? ''),
-    title: String(buffered.t ?? ''),
-    canonical: buffered.c == null ? null : String(buffered.c),
-  });
   // </page-context.js>
-  // <pending-store.js>
-  // Where calls wait for the site's next page load when a page goes away before applying them, as
-  // analytics.js keeps undelivered events: the loader, the tag and (through the tag) the executor
-  // all read and write it here. PENDING_KEY holds {load, key, at, method, args, page} per call;
-  // TAKEN_KEY a mark {load, key, at} of each call a page load took from it (see the tag).
-  const PENDING_KEY = 'wootric_web_pending';
-  const TAKEN_KEY = 'wootric_web_taken';
+  // <left-queue.js>
+  // What a page that goes away before its `load` leaves for the next: the loader's queue as it
+  // stands, under LEFT_QUEUE_KEY and the page load's name, as {load, at, page, calls}. The loader
+  // writes it and the tag, on the site's next page load (or this one's, if it comes back), moves it
+  // into the store of kept calls (pending-store.js): all that reading and merging runs after
+  // `load`, where the loader's share of the page's main thread before `load` does not grow with it.
+  // `calls` holds each queue entry, [method, ...args], as storedCopy makes it, or its method alone
+  // when JSON cannot carry it or it is older than the newest PENDING_MAX_CALLS entries (so that the
+  // calls after it keep their numbers); `page` is the page at that moment, for entries queued
+  // without one.
+  const LEFT_QUEUE_KEY = 'wootric_web_left_';
+  // The store keeps no more calls than this, the newest.
   const PENDING_MAX_CALLS = 100;
-  const PENDING_MAX_MARKS = 200;
-  const PENDING_MAX_AGE_MS = 24 * 60 * 60 * 1000;
-  // localStorage holds about 5 MB for the whole site, the page's data included.
-  const PENDING_MAX_CHARACTERS = 1000000;
-
-  /** A stored list, oldest first, of entries less than a day old; [] when unreadable. */
-  const readList = (key) => {
-    let list = [];
-    try {
-      list = JSON.parse(window.localStorage.getItem(key)) || [];
-    } catch {
-      return [];
-    }
-    const now = Date.now();
-    return (Array.isArray(list) ? list : [])
-      .filter((entry) => entry && now - entry.at < PENDING_MAX_AGE_MS)
-      .sort((a, b) => a.at - b.at);
-  };
-
-  /** The store: well-formed calls (at most the limit), and marks of calls taken. */
-  const readStore = () => ({
-    calls: readList(PENDING_KEY).filter((entry) => CALL_METHODS.includes(entry.method) &&
-      Array.isArray(entry.args)).slice(-PENDING_MAX_CALLS),
-    marks: readList(TAKEN_KEY).slice(-PENDING_MAX_MARKS),
-  });
-
-  /** Writes a list, or removes it when empty; false when storage refused (unavailable, full). */
-  const writeList = (key, list) => {
-    try {
-      if (list.length) window.localStorage.setItem(key, JSON.stringify(list));
-      else window.localStorage.removeItem(key);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-
-  /** Replaces the stored calls (the newest, within the limits) and, unless null, the marks. */
-  const writeStore = (calls, marks) => {
-    let kept = calls.slice(-PENDING_MAX_CALLS);
-    const tooLong = () => JSON.stringify(kept).length > PENDING_MAX_CHARACTERS;
-    while (kept.length && tooLong()) kept = kept.slice(1);
-    if (marks) writeList(TAKEN_KEY, marks.slice(-PENDING_MAX_MARKS));
-    return writeList(PENDING_KEY, kept);
-  };
 
   /**
-   * A call's arguments as they can be stored: JSON, with Dates and functions marked as the
-   * executor marks them for the core; null for arguments JSON cannot carry (a value that
-   * contains itself, say), which go with the page.
+   * A call's arguments, or a queue entry, as they can be stored: JSON, with Dates and functions
+   * marked as the executor marks them for the core; null for what JSON cannot carry (a value
+   * that contains itself, say), which goes with the page.
    */
   const storedCopy = (args) => {
     const marked = function (key, value) {
@@ -239,7 +190,7 @@
       return null;
     }
   };
-  // </pending-store.js>
+  // </left-queue.js>
   // An analytics library on the page already (Segment's, or RudderStack's with a destination id
   // for wootric-web) gets wootric-web as its destination, and keeps window.analytics to itself.
   // Our own queue first, where there is none: a Segment snippet that comes after adopts it, with
@@ -278,33 +229,22 @@
     target[method.slice(dot + 1)] ??= stub(method);
   }
 
-  // A page left before it has loaded keeps its calls where the tag keeps them, for the next.
+  // A page left before it has loaded leaves its queue for the next (left-queue.js), which the tag
+  // reads once it has loaded: what runs here, at `pagehide`, keeps to one write.
   const keep = () => {
-    // The tag has them and keeps them itself, or Segment's snippet has adopted the queue.
+    // The tag has the calls and keeps them itself, or Segment's snippet has adopted the queue.
     if (window.analytics !== queue || !own || isSegmentSnippet(queue)) return;
     try {
       const choice = localStorage.getItem(CORE_RULES.consentKey);
       if (!consentAllows(choice, element()?.getAttribute('data-consent') ?? null)) return;
+      const oldest = queue.length - PENDING_MAX_CALLS;
+      const calls = queue.map((entry, index) => (index >= oldest && storedCopy(entry)) ||
+        String(entry?.[0]));
+      localStorage.setItem(LEFT_QUEUE_KEY + load, JSON.stringify({ load, at: Date.now(),
+        page: pageNow(), calls }));
+      hub.kept = true; // the tag follows these with the calls' outcomes
     } catch {
-      return; // storage unavailable: nothing can be kept
-    }
-    const mine = [];
-    let key = 0; // numbered as the tag numbers the calls it takes from this queue
-    for (const [method, ...args] of queue) {
-      const page = args.at(-1)?.__t === 'bpc' ? args.pop() : pageNow();
-      if (!CALL_METHODS.includes(method)) continue;
-      key += 1;
-      const copy = storedCopy(args);
-      if (copy) {
-        mine.push({ load, key: `t${key - 1}`, at: page.at ?? Date.now(), method, args: copy,
-          page: fromBufferedPage(page) });
-      }
-    }
-    if (!mine.length) return;
-    const { calls } = readStore();
-    // The tag follows these with the calls' outcomes.
-    if (writeStore([...calls.filter((entry) => entry.load !== load), ...mine], null)) {
-      hub.kept = true;
+      // storage unavailable or full: the calls go with the page
     }
   };
   addEventListener('pagehide', keep);

@@ -69,7 +69,11 @@
   // the last argument; the loader queues its calls the same way, with the time of the call.
   const bufferedPage = (context, at) => ({ __t: 'bpc', at, u: context.href, p: context.pathname,
     s: context.search, r: context.referrer, t: context.title, c: context.canonical });
-
+  // </page-context.js>
+  // <buffered-page.js>
+  // Part of the tag. The short form of a page context that the loader and Segment's snippet queue
+  // (page-context.js makes it), read back: from a queue as it is replayed, or a queue a loader left.
+  // Each field is a string, whoever wrote it.
   const fromBufferedPage = (buffered) => ({
     href: String(buffered.u ?? ''),
     pathname: String(buffered.p ?? ''),
@@ -78,15 +82,47 @@
     title: String(buffered.t ?? ''),
     canonical: buffered.c == null ? null : String(buffered.c),
   });
-  // </page-context.js>
+  // </buffered-page.js>
+  // <left-queue.js>
+  // What a page that goes away before its `load` leaves for the next: the loader's queue as it
+  // stands, under LEFT_QUEUE_KEY and the page load's name, as {load, at, page, calls}. The loader
+  // writes it and the tag, on the site's next page load (or this one's, if it comes back), moves it
+  // into the store of kept calls (pending-store.js): all that reading and merging runs after
+  // `load`, where the loader's share of the page's main thread before `load` does not grow with it.
+  // `calls` holds each queue entry, [method, ...args], as storedCopy makes it, or its method alone
+  // when JSON cannot carry it or it is older than the newest PENDING_MAX_CALLS entries (so that the
+  // calls after it keep their numbers); `page` is the page at that moment, for entries queued
+  // without one.
+  const LEFT_QUEUE_KEY = 'wootric_web_left_';
+  // The store keeps no more calls than this, the newest.
+  const PENDING_MAX_CALLS = 100;
+
+  /**
+   * A call's arguments, or a queue entry, as they can be stored: JSON, with Dates and functions
+   * marked as the executor marks them for the core; null for what JSON cannot carry (a value
+   * that contains itself, say), which goes with the page.
+   */
+  const storedCopy = (args) => {
+    const marked = function (key, value) {
+      const raw = this[key];
+      if (raw instanceof Date) return { $wootric: 'date', ms: raw.getTime() };
+      return typeof raw === 'function' ? { $wootric: 'function' } : value;
+    };
+    try {
+      return JSON.parse(JSON.stringify(args, marked));
+    } catch {
+      return null;
+    }
+  };
+  // </left-queue.js>
   // <pending-store.js>
   // Where calls wait for the site's next page load when a page goes away before applying them, as
-  // analytics.js keeps undelivered events: the loader, the tag and (through the tag) the executor
-  // all read and write it here. PENDING_KEY holds {load, key, at, method, args, page} per call;
-  // TAKEN_KEY a mark {load, key, at} of each call a page load took from it (see the tag).
+  // analytics.js keeps undelivered events: the tag and (through the tag) the executor read and write
+  // it here, and the tag moves into it what a loader left (left-queue.js, which comes first and has
+  // PENDING_MAX_CALLS). PENDING_KEY holds {load, key, at, method, args, page} per call; TAKEN_KEY a
+  // mark {load, key, at} of each call a page load took from it (see the tag).
   const PENDING_KEY = 'wootric_web_pending';
   const TAKEN_KEY = 'wootric_web_taken';
-  const PENDING_MAX_CALLS = 100;
   const PENDING_MAX_MARKS = 200;
   const PENDING_MAX_AGE_MS = 24 * 60 * 60 * 1000;
   // localStorage holds about 5 MB for the whole site, the page's data included.
@@ -131,24 +167,6 @@
     while (kept.length && tooLong()) kept = kept.slice(1);
     if (marks) writeList(TAKEN_KEY, marks.slice(-PENDING_MAX_MARKS));
     return writeList(PENDING_KEY, kept);
-  };
-
-  /**
-   * A call's arguments as they can be stored: JSON, with Dates and functions marked as the
-   * executor marks them for the core; null for arguments JSON cannot carry (a value that
-   * contains itself, say), which go with the page.
-   */
-  const storedCopy = (args) => {
-    const marked = function (key, value) {
-      const raw = this[key];
-      if (raw instanceof Date) return { $wootric: 'date', ms: raw.getTime() };
-      return typeof raw === 'function' ? { $wootric: 'function' } : value;
-    };
-    try {
-      return JSON.parse(JSON.stringify(args, marked));
-    } catch {
-      return null;
-    }
   };
   // </pending-store.js>
   // Read at start-up for the core, and by analytics.user() before Python answers.
@@ -577,6 +595,50 @@
 
   // Tells this load's entries from others'. The loader names them, and may have kept some.
   const LOAD_ID = handed?.load || Math.random().toString(36).slice(2);
+
+  /**
+   * The queues loaders left (left-queue.js), moved into the store as the tag keeps calls: keyed
+   * as this tag keys the calls it replays from a loader's queue, so that a load that comes back
+   * knows its own. Done first, before anything reads the store; again only as consent allows.
+   */
+  function adoptLeftQueues() {
+    let names = [];
+    try {
+      names = Object.keys(window.localStorage).filter((name) => name.startsWith(LEFT_QUEUE_KEY));
+    } catch {
+      return; // storage unavailable
+    }
+    if (!names.length) return;
+    const adopted = [];
+    const allowed = consentGiven(readStored());
+    for (const name of names) {
+      let left = null;
+      try {
+        left = JSON.parse(window.localStorage.getItem(name));
+        window.localStorage.removeItem(name);
+      } catch {
+        continue; // unreadable: it goes
+      }
+      if (!allowed || typeof left?.load !== 'string' || !Array.isArray(left.calls)) continue;
+      let key = 0;
+      for (const entry of left.calls) {
+        const method = Array.isArray(entry) ? entry[0] : entry;
+        if (!CALL_METHODS.includes(method)) continue;
+        key += 1; // numbered as replaySnippet's calls are, stored or not
+        if (!Array.isArray(entry)) continue; // JSON could not carry it, or it was too old
+        const args = entry.slice(1);
+        const last = args[args.length - 1];
+        const page = takeBufferedPageContext(args); // the moment of the call, as queued
+        adopted.push({ load: left.load, key: `t${key - 1}`, at: Number(page ? last.at : left.at) ||
+          Date.now(), method, args, page: page ?? fromBufferedPage(left.page ?? {}) });
+      }
+    }
+    if (!adopted.length) return;
+    const loads = new Set(adopted.map((entry) => entry.load));
+    const { calls } = readStore();
+    writeStore([...calls.filter((entry) => !loads.has(entry.load)), ...adopted], null);
+  }
+  adoptLeftQueues();
   // The store holds this load's calls (the loader kept them when the page was hidden): follow
   // them there until they are handled. Otherwise the store is left alone until the page hides.
   let pendingKept = handed?.kept === true && host === 'none';

@@ -24,6 +24,22 @@ LOADER = HERE.parents[1] / "static" / "wootric-web-loader.js"
 ICON = HERE / "pages" / "icon.svg"
 # How long the loader waits for `load` before it adds the tag all the same.
 LOAD_WAIT_MS = 10_000
+# The queues the loader left in storage for the next page load (js-modules/left-queue.js).
+LEFT_QUEUES = """() => Object.keys(localStorage)
+    .filter((name) => name.startsWith('wootric_web_left_'))
+    .map((name) => JSON.parse(localStorage.getItem(name)))"""
+CALL_METHODS = {"identify", "track", "page", "group", "alias", "screen", "reset", "setAnonymousId"}
+
+
+def left_calls(page: Page) -> list[list[object]]:
+    """The calls of every queue the loader left: [method, ...args, buffered page context]."""
+    queues: list[dict[str, object]] = page.evaluate(LEFT_QUEUES)
+    return [
+        entry
+        for left in queues
+        for entry in left["calls"]  # type: ignore[attr-defined]
+        if isinstance(entry, list) and entry[0] in CALL_METHODS
+    ]
 
 
 def hold_image(page: Page) -> list[Route]:
@@ -146,12 +162,14 @@ def test_calls_made_on_a_page_left_before_load_are_applied_on_the_next(
             entry.settings.email ?? null, entry.settings.event_name ?? null]),
             stored: localStorage.getItem('wootric_web_pending') };
     }""")
+    left = page.evaluate(LEFT_QUEUES)
 
     assert seen["commands"][:2] == [
         ["run", "grace@example.com", None],
         ["run", "grace@example.com", "Before leaving"],
     ]
     assert seen["stored"] is None
+    assert left == []  # the next page load took the left queue, once
 
 
 @pytest.mark.parametrize(
@@ -168,26 +186,29 @@ def test_a_hidden_page_keeps_its_calls_only_as_consent_allows(
 ) -> None:
     hold_image(page)
     page.goto(server_url + PAGE, wait_until="domcontentloaded")
-    stored = page.evaluate(
+    page.evaluate(
         """([consent, choice]) => {
             if (consent) document.querySelector('script[data-src]').dataset.consent = consent;
             if (choice) localStorage.setItem('wootric_web_consent', choice);
             analytics.identify('u-3', { email: 'ada@example.com', createdAt: new Date(0) });
             analytics.track('Hidden', { plan: 'pro' });
             dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true }));
-            return JSON.parse(localStorage.getItem('wootric_web_pending')) ?? [];
         }""",
         [consent, choice],
     )
+    stored = left_calls(page)
 
-    assert [entry["method"] for entry in stored] == kept
+    assert [entry[0] for entry in stored] == kept
     if kept:
         identify, track = stored
         created = {"$wootric": "date", "ms": 0}  # a Date stays a Date, as the tag keeps it
-        assert identify["args"] == ["u-3", {"email": "ada@example.com", "createdAt": created}]
-        assert track["page"]["href"] == server_url + PAGE
-        assert track["page"]["title"] == "Loader page"
-        assert identify["load"] == track["load"] != ""
+        assert identify[1:3] == ["u-3", {"email": "ada@example.com", "createdAt": created}]
+        context = track[-1]
+        assert isinstance(context, dict)
+        assert context["__t"] == "bpc"
+        assert context["u"] == server_url + PAGE
+        assert context["t"] == "Loader page"
+        assert [left["load"] != "" for left in page.evaluate(LEFT_QUEUES)] == [True]
 
 
 # Counts the page's writes to the store of kept calls, from before any script runs.
@@ -224,12 +245,12 @@ def test_calls_the_loader_kept_when_hidden_leave_the_store_once_applied(
 ) -> None:
     held = hold_image(page)
     page.goto(server_url + PAGE, wait_until="domcontentloaded")
-    kept = page.evaluate("""() => {
+    page.evaluate("""() => {
         window.answers = [analytics.identify('u-4', { email: 'ada@example.com' }),
             analytics.track('Hidden early')];
         dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true }));
-        return JSON.parse(localStorage.getItem('wootric_web_pending')).map((entry) => entry.method);
     }""")
+    kept = [entry[0] for entry in left_calls(page)]
     release(held)
     stored = page.evaluate("""async () => {
         await within(Promise.all(answers));
@@ -238,6 +259,7 @@ def test_calls_the_loader_kept_when_hidden_leave_the_store_once_applied(
 
     assert kept == ["identify", "track"]
     assert stored is None
+    assert left_calls(page) == []  # the tag took its own load's queue into the store
 
 
 def test_a_page_whose_load_never_comes_gets_the_tag_all_the_same(
@@ -366,3 +388,31 @@ def test_a_loader_added_to_a_page_that_has_loaded_adds_the_tag_at_once(
     )
 
     assert started < LOAD_WAIT_MS / 2
+
+
+def test_a_call_storage_cannot_carry_is_lost_alone_when_the_page_is_left_before_load(
+    page: Page, server_url: str
+) -> None:
+    hold_image(page)
+    page.goto(server_url + PAGE, wait_until="domcontentloaded")
+    page.evaluate("""() => {
+        const looped = { plan: 'pro' };
+        looped.self = looped;  // JSON cannot carry it
+        analytics.track('Looped', looped);
+        analytics.identify('u-5', { email: 'lin@example.com' });
+        analytics.track('After the loop');
+    }""")
+
+    page.goto(server_url + "pages/plain.html")
+    seen = page.evaluate("""async () => {
+        await within(analytics.ready());
+        await within(analytics.page('Next'));
+        return wootricPreview.commands.map((entry) => [entry.command,
+            entry.settings.email ?? null, entry.settings.event_name ?? null]);
+    }""")
+
+    assert seen[:2] == [
+        ["run", "lin@example.com", None],
+        ["run", "lin@example.com", "After the loop"],
+    ]
+    assert "Looped" not in [event for _, _, event in seen]

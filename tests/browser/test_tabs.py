@@ -13,15 +13,19 @@ from __future__ import annotations
 
 from playwright.sync_api import BrowserContext, Page, Route
 
-from .conftest import hold
+from .conftest import HERE, hold
 
 PAGE = "pages/plain.html"
+# The loader alone, its `load` held back with its image: the calls wait in the loader's queue.
+LOADER_PAGE = "pages/loader-held.html"
+ICON = HERE / "pages" / "icon.svg"
 
 SET_VISIBILITY = """(state) => {
     Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => state });
     const hidden = state === 'hidden';
     Object.defineProperty(document, 'hidden', { configurable: true, get: () => hidden });
-    document.dispatchEvent(new Event('visibilitychange'));
+    // As a browser fires it: at the document, bubbling to the window.
+    document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
 }"""
 
 # What a page's beacon was asked to do: [command, email, event name] per command.
@@ -116,3 +120,23 @@ def test_calls_of_a_hidden_page_that_comes_back_first_are_its_own(
 
     assert ["run", "tab@example.com", "Made in the first tab"] in here
     assert [event for _, _, event in elsewhere if event] == []
+
+
+def test_calls_a_hidden_page_left_in_the_loader_taken_by_another_are_applied_once(
+    page: Page, context: BrowserContext, server_url: str
+) -> None:
+    held = hold(page, "**/pages/icon.svg?held")  # no `load`: the calls wait in the loader
+    page.goto(server_url + LOADER_PAGE, wait_until="domcontentloaded")
+    page.evaluate(CALLS_THEN_HIDE)
+    page.evaluate(SET_VISIBILITY, "hidden")  # the loader leaves its queue in storage
+
+    elsewhere = second_page_applies_them(context, server_url)
+    page.evaluate(SET_VISIBILITY, "visible")
+    for route in held:
+        route.fulfill(path=ICON, content_type="image/svg+xml")
+    here = first_page_finishes(page, [])
+
+    assert ["run", "tab@example.com", "Made in the first tab"] in elsewhere
+    # The first page's tag knows the calls another took: it applies only its own later one.
+    assert [event for _, _, event in here] == ["Made after coming back"]
+    assert stored(page) == []

@@ -94,7 +94,7 @@ def test_a_call_queued_in_short_form_keeps_its_page_context() -> None:
         "canonical": None,
     }
     both = run_js(
-        ["page-context.js"],
+        ["page-context.js", "buffered-page.js"],
         f"[fromBufferedPage(bufferedPage({json.dumps(context)}, 5)), "
         f"bufferedPage({json.dumps(context)}, 5)]",
     )
