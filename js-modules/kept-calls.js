@@ -14,7 +14,8 @@ const LOAD_ID = handed?.load || Math.random().toString(36).slice(2);
 /**
  * The queues loaders left (left-queue.js), moved into the store as the tag keeps calls: keyed
  * as this tag keys the calls it replays from a loader's queue, so that a load that comes back
- * knows its own. Done first, before anything reads the store; again only as consent allows.
+ * knows its own. Done first, before anything reads the store; again only as consent allows,
+ * with the consent calls each queue holds counted in call order (choiceAfter).
  */
 function adoptLeftQueues() {
   let names = [];
@@ -23,18 +24,28 @@ function adoptLeftQueues() {
   } catch {
     return; // storage unavailable
   }
-  if (!names.length) return;
-  const adopted = [];
-  const allowed = consentGiven(readStored());
+  const lefts = [];
   for (const name of names) {
-    let left = null;
     try {
-      left = JSON.parse(window.localStorage.getItem(name));
+      const left = JSON.parse(window.localStorage.getItem(name));
       window.localStorage.removeItem(name);
+      if (typeof left?.load === 'string' && Array.isArray(left.calls)) lefts.push(left);
     } catch {
-      continue; // unreadable: it goes
+      // unreadable: it goes
     }
-    if (!allowed || typeof left?.load !== 'string' || !Array.isArray(left.calls)) continue;
+  }
+  if (!lefts.length) return;
+  lefts.sort((a, b) => (Number(a.at) || 0) - (Number(b.at) || 0));
+  const stored = readStored().local[CORE_RULES.consentKey] ?? null;
+  let choice = stored;
+  let said = stored; // the visitor's last word on the pages before this one
+  const adopted = [];
+  for (const left of lefts) {
+    const methods = left.calls.map((entry) => String(Array.isArray(entry) ? entry[0] : entry));
+    choice = choiceAfter(choice, methods);
+    // This load's own queue, back from the back/forward cache, is replayed here, consent and all.
+    if (left.load !== LOAD_ID) said = choiceAfter(said, methods);
+    if (!consentAllows(choice, script?.getAttribute('data-consent') ?? null)) continue;
     let key = 0;
     for (const entry of left.calls) {
       const method = Array.isArray(entry) ? entry[0] : entry;
@@ -47,6 +58,11 @@ function adoptLeftQueues() {
       adopted.push({ load: left.load, key: `t${key - 1}`, at: Number(page ? last.at : left.at) ||
         Date.now(), method, args, page: page ?? fromBufferedPage(left.page ?? {}) });
     }
+  }
+  // A word the page that said it had no time to apply, applied before any of this page's calls.
+  if (said !== stored) {
+    early.unshift({ name: said === 'granted' ? 'consent.grant' : 'consent.revoke', args: [],
+      page: null, at: Date.now(), resolve: null, key: null });
   }
   if (!adopted.length) return;
   const loads = new Set(adopted.map((entry) => entry.load));
@@ -102,13 +118,45 @@ function consentGiven(stored) {
  */
 function keepEarlyCalls() {
   if (executor) return;
-  if (!consentGiven(readStored())) return;
+  const stored = readStored().local[CORE_RULES.consentKey] ?? null;
+  const choice = choiceAfter(stored, early.map((entry) => entry.name));
+  // The visitor's word on this page, not yet applied, is left for the next as a loader leaves
+  // its queue: the consent call's name, nothing else.
+  if (choice !== stored) leaveWord(choice);
+  if (!consentAllows(choice, script?.getAttribute('data-consent') ?? null)) return;
   const mine = [];
   for (const { name, args, page, at, key } of early) {
     const copy = CALL_METHODS.includes(name) ? storedCopy(args) : null;
     if (copy) mine.push({ load: LOAD_ID, key, at, method: name, args: copy, page });
   }
   if (mine.length || pendingKept) keepPending(mine);
+}
+
+/** A left queue (left-queue.js) holding only the consent call that makes `choice`. */
+function leaveWord(choice) {
+  const word = choice === 'granted' ? 'consent.grant' : 'consent.revoke';
+  try {
+    window.localStorage.setItem(LEFT_QUEUE_KEY + LOAD_ID, JSON.stringify({ load: LOAD_ID,
+      at: Date.now(), calls: [word] }));
+    wordLeft = true;
+  } catch {
+    // storage unavailable or full: the word goes with the page
+  }
+}
+let wordLeft = false;
+
+/**
+ * The page came back and its executor now applies the word itself: left, it would overrule
+ * whatever the visitor says next on this page, on the next.
+ */
+function takeWordBack() {
+  if (!wordLeft) return;
+  wordLeft = false;
+  try {
+    window.localStorage.removeItem(LEFT_QUEUE_KEY + LOAD_ID);
+  } catch {
+    // storage unavailable: nothing was left there either
+  }
 }
 // pagehide is a page's last reliable event; a hidden page may be discarded unseen.
 window.addEventListener('pagehide', keepEarlyCalls);

@@ -134,6 +134,11 @@
   // "revoked" or null), `attribute` the tag's data-consent (null when it has none).
   const consentAllows = (choice, attribute) => choice !== 'revoked' &&
     (attribute === null || attribute === 'false' || choice === 'granted');
+
+  // The choice once a queue's consent calls are applied in call order (`methods`: its method
+  // names): a page left before wootric-web could apply them still keeps the visitor's last word.
+  const choiceAfter = (choice, methods) => methods.reduce((last, method) =>
+    (method === 'consent.grant' ? 'granted' : method === 'consent.revoke' ? 'revoked' : last), choice);
   // </consent.js>
   // <page-context.js>
   // The page as it is when a call is made. A call keeps the context of its own moment: a
@@ -235,14 +240,19 @@
     // The tag has the calls and keeps them itself, or Segment's snippet has adopted the queue.
     if (window.analytics !== queue || !own || isSegmentSnippet(queue)) return;
     try {
-      const choice = localStorage.getItem(CORE_RULES.consentKey);
-      if (!consentAllows(choice, element()?.getAttribute('data-consent') ?? null)) return;
-      const oldest = queue.length - PENDING_MAX_CALLS;
+      const stored = localStorage.getItem(CORE_RULES.consentKey);
+      const methods = queue.map((entry) => String(entry?.[0]));
+      // A grant in the queue lets its calls be kept; a revoke keeps none, and is itself kept.
+      const choice = choiceAfter(stored, methods);
+      const allowed = consentAllows(choice, element()?.getAttribute('data-consent') ?? null);
+      if (!allowed && choice === stored) return; // nothing to keep, and nothing new said
+      // Without consent only the method names go, which say nothing of the visitor.
+      const oldest = allowed ? queue.length - PENDING_MAX_CALLS : Infinity;
       const calls = queue.map((entry, index) => (index >= oldest && storedCopy(entry)) ||
-        String(entry?.[0]));
+        methods[index]);
       localStorage.setItem(LEFT_QUEUE_KEY + load, JSON.stringify({ load, at: Date.now(),
         page: pageNow(), calls }));
-      hub.kept = true; // the tag follows these with the calls' outcomes
+      hub.kept ||= allowed; // the tag follows these with the calls' outcomes
     } catch {
       // storage unavailable or full: the calls go with the page
     }

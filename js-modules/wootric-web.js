@@ -17,7 +17,7 @@
   const PREFIX = '[wootric-web] ';
   const MARK = '__wootricWeb';
   // Bumped when what the executor is handed changes: mismatched releases then refuse each other.
-  const HANDOFF_VERSION = 4;
+  const HANDOFF_VERSION = 5;
   const LOAD_WAIT_MS = 10000; // the executor comes at `load`, or this long after the tag ran
   // <core-rules.js>
   // The core's rules that the JavaScript applies too, as wootric_web/shared_rules.py
@@ -45,6 +45,11 @@
   // "revoked" or null), `attribute` the tag's data-consent (null when it has none).
   const consentAllows = (choice, attribute) => choice !== 'revoked' &&
     (attribute === null || attribute === 'false' || choice === 'granted');
+
+  // The choice once a queue's consent calls are applied in call order (`methods`: its method
+  // names): a page left before wootric-web could apply them still keeps the visitor's last word.
+  const choiceAfter = (choice, methods) => methods.reduce((last, method) =>
+    (method === 'consent.grant' ? 'granted' : method === 'consent.revoke' ? 'revoked' : last), choice);
   // </consent.js>
   // <page-context.js>
   // The page as it is when a call is made. A call keeps the context of its own moment: a
@@ -599,7 +604,8 @@
   /**
    * The queues loaders left (left-queue.js), moved into the store as the tag keeps calls: keyed
    * as this tag keys the calls it replays from a loader's queue, so that a load that comes back
-   * knows its own. Done first, before anything reads the store; again only as consent allows.
+   * knows its own. Done first, before anything reads the store; again only as consent allows,
+   * with the consent calls each queue holds counted in call order (choiceAfter).
    */
   function adoptLeftQueues() {
     let names = [];
@@ -608,18 +614,28 @@
     } catch {
       return; // storage unavailable
     }
-    if (!names.length) return;
-    const adopted = [];
-    const allowed = consentGiven(readStored());
+    const lefts = [];
     for (const name of names) {
-      let left = null;
       try {
-        left = JSON.parse(window.localStorage.getItem(name));
+        const left = JSON.parse(window.localStorage.getItem(name));
         window.localStorage.removeItem(name);
+        if (typeof left?.load === 'string' && Array.isArray(left.calls)) lefts.push(left);
       } catch {
-        continue; // unreadable: it goes
+        // unreadable: it goes
       }
-      if (!allowed || typeof left?.load !== 'string' || !Array.isArray(left.calls)) continue;
+    }
+    if (!lefts.length) return;
+    lefts.sort((a, b) => (Number(a.at) || 0) - (Number(b.at) || 0));
+    const stored = readStored().local[CORE_RULES.consentKey] ?? null;
+    let choice = stored;
+    let said = stored; // the visitor's last word on the pages before this one
+    const adopted = [];
+    for (const left of lefts) {
+      const methods = left.calls.map((entry) => String(Array.isArray(entry) ? entry[0] : entry));
+      choice = choiceAfter(choice, methods);
+      // This load's own queue, back from the back/forward cache, is replayed here, consent and all.
+      if (left.load !== LOAD_ID) said = choiceAfter(said, methods);
+      if (!consentAllows(choice, script?.getAttribute('data-consent') ?? null)) continue;
       let key = 0;
       for (const entry of left.calls) {
         const method = Array.isArray(entry) ? entry[0] : entry;
@@ -632,6 +648,11 @@
         adopted.push({ load: left.load, key: `t${key - 1}`, at: Number(page ? last.at : left.at) ||
           Date.now(), method, args, page: page ?? fromBufferedPage(left.page ?? {}) });
       }
+    }
+    // A word the page that said it had no time to apply, applied before any of this page's calls.
+    if (said !== stored) {
+      early.unshift({ name: said === 'granted' ? 'consent.grant' : 'consent.revoke', args: [],
+        page: null, at: Date.now(), resolve: null, key: null });
     }
     if (!adopted.length) return;
     const loads = new Set(adopted.map((entry) => entry.load));
@@ -687,13 +708,45 @@
    */
   function keepEarlyCalls() {
     if (executor) return;
-    if (!consentGiven(readStored())) return;
+    const stored = readStored().local[CORE_RULES.consentKey] ?? null;
+    const choice = choiceAfter(stored, early.map((entry) => entry.name));
+    // The visitor's word on this page, not yet applied, is left for the next as a loader leaves
+    // its queue: the consent call's name, nothing else.
+    if (choice !== stored) leaveWord(choice);
+    if (!consentAllows(choice, script?.getAttribute('data-consent') ?? null)) return;
     const mine = [];
     for (const { name, args, page, at, key } of early) {
       const copy = CALL_METHODS.includes(name) ? storedCopy(args) : null;
       if (copy) mine.push({ load: LOAD_ID, key, at, method: name, args: copy, page });
     }
     if (mine.length || pendingKept) keepPending(mine);
+  }
+
+  /** A left queue (left-queue.js) holding only the consent call that makes `choice`. */
+  function leaveWord(choice) {
+    const word = choice === 'granted' ? 'consent.grant' : 'consent.revoke';
+    try {
+      window.localStorage.setItem(LEFT_QUEUE_KEY + LOAD_ID, JSON.stringify({ load: LOAD_ID,
+        at: Date.now(), calls: [word] }));
+      wordLeft = true;
+    } catch {
+      // storage unavailable or full: the word goes with the page
+    }
+  }
+  let wordLeft = false;
+
+  /**
+   * The page came back and its executor now applies the word itself: left, it would overrule
+   * whatever the visitor says next on this page, on the next.
+   */
+  function takeWordBack() {
+    if (!wordLeft) return;
+    wordLeft = false;
+    try {
+      window.localStorage.removeItem(LEFT_QUEUE_KEY + LOAD_ID);
+    } catch {
+      // storage unavailable: nothing was left there either
+    }
   }
   // pagehide is a page's last reliable event; a hidden page may be discarded unseen.
   window.addEventListener('pagehide', keepEarlyCalls);
@@ -707,6 +760,7 @@
   /** Called by the executor with its methods: every waiting call is handed over, in order. */
   function takeOver(methods) {
     executor = methods;
+    takeWordBack(); // the executor applies this page's consent calls (see keepEarlyCalls)
     for (const { name, args, page, resolve, key } of early.splice(0)) {
       try {
         const answer = executor[name](args, page, key);
@@ -742,7 +796,8 @@
     // The executor finds what it takes over on the element that loads it.
     element.wootricWeb = { version: HANDOFF_VERSION, api, script, CALL_METHODS, pageContext,
       readStored, consentGiven, loadId: LOAD_ID, host, hub, pendingKept: () => pendingKept, keepPending,
-      takePending, wasTaken, markReady, takeOver, fail: () => executorMissing(url) };
+      takePending, wasTaken, leaveWord, takeWordBack, markReady, takeOver,
+      fail: () => executorMissing(url) };
     element.addEventListener('error', () => executorMissing(url));
     (document.head || document.documentElement).appendChild(element);
   }

@@ -18,7 +18,7 @@
   'use strict';
 
   const PREFIX = '[wootric-web] ';
-  const HANDOFF_VERSION = 4; // what wootric-web.js hands over; see HANDOFF_VERSION there
+  const HANDOFF_VERSION = 5; // what wootric-web.js hands over; see HANDOFF_VERSION there
   // <core-rules.js>
   // The core's rules that the JavaScript applies too, as wootric_web/shared_rules.py
   // gives them. Written by `make build` (tools/assemble_js.py): change them there.
@@ -881,9 +881,14 @@
   }
 
   // pagehide is the last event a page reliably gets, and a hidden page may be discarded unseen.
-  window.addEventListener('pagehide', savePending);
+  window.addEventListener('pagehide', () => {
+    savePending();
+    leaveUnappliedWord();
+  });
   document.addEventListener('visibilitychange', () => {
-    if (document.visibilityState === 'hidden') savePending();
+    if (document.visibilityState !== 'hidden') return;
+    savePending();
+    leaveUnappliedWord();
   });
 
   // ---------------------------------------------------------------------------------------------
@@ -998,7 +1003,22 @@
   function setConsent(granted) {
     consented = granted;
     if (handoff.pendingKept()) savePending(); // a revoked choice takes this load's calls out of storage
-    return send({ kind: 'consent', granted }, granted ? 'consent granted' : 'consent revoked');
+    const word = (unappliedWord = { granted });
+    return send({ kind: 'consent', granted }, granted ? 'consent granted' : 'consent revoked')
+      .then((answer) => {
+        // Python has stored the choice: a word left for the next page would only repeat it, or
+        // overrule what the visitor says after.
+        if (unappliedWord === word) unappliedWord = null;
+        handoff.takeWordBack();
+        return answer;
+      });
+  }
+  // The visitor's latest consent call until Python has applied (and stored) it.
+  let unappliedWord = null;
+
+  /** A page left before Python applied the visitor's word leaves it for the next (the tag's). */
+  function leaveUnappliedWord() {
+    if (unappliedWord) handoff.leaveWord(unappliedWord.granted ? 'granted' : 'revoked');
   }
 
   // Each takes the method's arguments as a list (and calls, the page context of their moment);

@@ -416,3 +416,54 @@ def test_a_call_storage_cannot_carry_is_lost_alone_when_the_page_is_left_before_
         ["run", "lin@example.com", "After the loop"],
     ]
     assert "Looped" not in [event for _, _, event in seen]
+
+
+def test_a_revoke_before_load_outlives_a_page_left_before_load_and_keeps_no_call(
+    page: Page, server_url: str
+) -> None:
+    hold_image(page)  # never answered: the page is left first
+    page.goto(server_url + PAGE, wait_until="domcontentloaded")
+    page.evaluate("""() => {
+        analytics.identify('u-6', { email: 'ada@example.com' });
+        analytics.consent.revoke();
+        dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true }));
+    }""")
+    left = page.evaluate(LEFT_QUEUES)
+
+    page.goto(server_url + "pages/plain.html")
+    seen = page.evaluate("""async () => {
+        await within(analytics.identify('u-7', { email: 'bob@example.com' }));
+        return { choice: localStorage.getItem('wootric_web_consent'),
+            settings: window.wootricSettings ?? null, stored: Object.keys(localStorage) };
+    }""")
+
+    # Only the method names are left, which say nothing of the visitor.
+    [calls] = [left_queue["calls"] for left_queue in left]
+    assert [name for name in calls if name != "register"] == ["identify", "consent.revoke"]
+    assert "ada@example.com" not in str(left)
+    assert seen["choice"] == "revoked"  # the visitor's last word, applied on the next page
+    # Neither the left identify nor this page's reached Wootric.
+    assert "email" not in (seen["settings"] or {})
+    assert not [name for name in seen["stored"] if name.startswith("wootric_web_left_")]
+    assert "wootric_web_pending" not in seen["stored"]
+
+
+def test_a_grant_before_load_lets_the_calls_of_a_page_left_before_load_be_kept(
+    page: Page, server_url: str
+) -> None:
+    hold_image(page)
+    page.goto(server_url + PAGE, wait_until="domcontentloaded")
+    page.evaluate("""() => {
+        document.querySelector('script[data-src]').dataset.consent = 'required';
+        analytics.identify('u-8', { email: 'grace@example.com' });
+        analytics.consent.grant();
+    }""")
+
+    page.goto(server_url + "pages/consent.html")  # consent required there too, none stored
+    seen = page.evaluate("""async () => {
+        await within(analytics.ready());  // which waits for the grant
+        return { email: wootricSettings.email,
+            choice: localStorage.getItem('wootric_web_consent') };
+    }""")
+
+    assert seen == {"email": "grace@example.com", "choice": "granted"}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from playwright.sync_api import Page
 
 from .conftest import hold
@@ -162,3 +163,51 @@ def test_calls_made_before_the_executor_arrives_outlive_a_page_left_before_then(
     assert seen["createdAt"] == 1420070400
     assert "Before leaving" in seen["events"]
     assert seen["left"] is None
+
+
+WORKER = "**/static/wootric-worker.mjs"
+
+
+@pytest.mark.parametrize(
+    ("page_name", "word", "choice", "email"),
+    [
+        ("consent.html", "grant", "granted", "ada@example.com"),
+        ("plain.html", "revoke", "revoked", None),
+    ],
+)
+@pytest.mark.parametrize("waiting_for", [EXECUTOR, WORKER], ids=["executor", "python"])
+def test_a_consent_call_made_before_python_has_it_outlives_a_page_left_before_then(
+    page: Page,
+    server_url: str,
+    waiting_for: str,
+    page_name: str,
+    word: str,
+    choice: str,
+    email: str | None,
+) -> None:
+    held = hold(page, waiting_for)  # never answered: the page is left first
+    with page.expect_request(waiting_for):
+        page.goto(server_url + "pages/" + page_name)
+    page.evaluate(
+        """(word) => {
+            analytics.identify('u-1', { email: 'ada@example.com' });
+            analytics.consent[word]();
+        }""",
+        word,
+    )
+    assert len(held) == 1
+    page.unroute(waiting_for)
+
+    page.goto(server_url + "pages/" + page_name)
+    seen = page.evaluate("""async () => {
+        await within(analytics.track('Next page'));
+        if (localStorage.getItem('wootric_web_consent') === 'granted') {
+            await within(analytics.ready());
+        }
+        return { choice: localStorage.getItem('wootric_web_consent'),
+                 email: window.wootricSettings?.email ?? null,
+                 left: Object.keys(localStorage).filter((key) => key.includes('_left_')),
+                 pending: localStorage.getItem('wootric_web_pending') };
+    }""")
+
+    assert seen == {"choice": choice, "email": email, "left": [], "pending": None}

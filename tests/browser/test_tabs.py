@@ -140,3 +140,30 @@ def test_calls_a_hidden_page_left_in_the_loader_taken_by_another_are_applied_onc
     # The first page's tag knows the calls another took: it applies only its own later one.
     assert [event for _, _, event in here] == ["Made after coming back"]
     assert stored(page) == []
+
+
+def test_a_consent_word_a_hidden_page_applies_once_back_is_not_repeated_on_the_next(
+    page: Page, server_url: str
+) -> None:
+    held = hold(page, "**/static/wootric-worker.mjs")  # the executor is here, Python is not
+    with page.expect_request("**/static/wootric-worker.mjs"):
+        page.goto(server_url + PAGE)
+    page.evaluate("() => { window.granted = analytics.consent.grant(); }")
+    page.evaluate(SET_VISIBILITY, "hidden")
+    left = page.evaluate("() => Object.keys(localStorage).filter((key) => key.includes('_left_'))")
+
+    page.evaluate(SET_VISIBILITY, "visible")
+    for route in held:
+        route.continue_()
+    page.unroute("**/static/wootric-worker.mjs")
+    page.evaluate(
+        "async () => { await within(granted); await within(analytics.consent.revoke()); }"
+    )
+    page.goto(server_url + PAGE)
+    choice = page.evaluate("""async () => {
+        await within(analytics.track('Next page'));
+        return localStorage.getItem('wootric_web_consent');
+    }""")
+
+    assert len(left) == 1  # the grant, left for the next page while Python did not have it
+    assert choice == "revoked"  # the visitor's later word stands
