@@ -36,7 +36,7 @@ function adoptLeftQueues() {
   }
   if (!lefts.length) return;
   lefts.sort((a, b) => (Number(a.at) || 0) - (Number(b.at) || 0));
-  const stored = readStored().local[CORE_RULES.consentKey] ?? null;
+  const stored = storedChoice();
   let choice = stored;
   let said = stored; // the visitor's last word on the pages before this one
   const adopted = [];
@@ -45,7 +45,7 @@ function adoptLeftQueues() {
     choice = choiceAfter(choice, methods);
     // This load's own queue, back from the back/forward cache, is replayed here, consent and all.
     if (left.load !== LOAD_ID) said = choiceAfter(said, methods);
-    if (!consentAllows(choice, script?.getAttribute('data-consent') ?? null)) continue;
+    if (!choiceAllows(choice)) continue;
     let key = 0;
     for (const entry of left.calls) {
       const method = Array.isArray(entry) ? entry[0] : entry;
@@ -61,8 +61,8 @@ function adoptLeftQueues() {
   }
   // A word the page that said it had no time to apply, applied before any of this page's calls.
   if (said !== stored) {
-    early.unshift({ name: said === 'granted' ? 'consent.grant' : 'consent.revoke', args: [],
-      page: null, at: Date.now(), resolve: null, key: null });
+    early.unshift({ name: consentCall(said), args: [], page: null, at: Date.now(), resolve: null,
+      key: null });
   }
   if (!adopted.length) return;
   const loads = new Set(adopted.map((entry) => entry.load));
@@ -108,8 +108,22 @@ function takePending() {
 
 /** May calls be stored? The core's consent rule (wootric_web/session.py), before it answers. */
 function consentGiven(stored) {
-  return consentAllows(stored.local[CORE_RULES.consentKey] ?? null,
-    script?.getAttribute('data-consent') ?? null);
+  return choiceAllows(stored.local[CORE_RULES.consentKey] ?? null);
+}
+
+/** consentGiven for a choice ("granted", "revoked" or null) under this tag's data-consent. */
+function choiceAllows(choice) {
+  return consentAllows(choice, script?.getAttribute('data-consent') ?? null);
+}
+
+/** The visitor's stored choice ("granted", "revoked" or null). */
+function storedChoice() {
+  return readStored().local[CORE_RULES.consentKey] ?? null;
+}
+
+/** The consent call that makes `choice`. */
+function consentCall(choice) {
+  return choice === 'granted' ? 'consent.grant' : 'consent.revoke';
 }
 
 /**
@@ -118,12 +132,12 @@ function consentGiven(stored) {
  */
 function keepEarlyCalls() {
   if (executor) return;
-  const stored = readStored().local[CORE_RULES.consentKey] ?? null;
+  const stored = storedChoice();
   const choice = choiceAfter(stored, early.map((entry) => entry.name));
   // The visitor's word on this page, not yet applied, is left for the next as a loader leaves
   // its queue: the consent call's name, nothing else.
   if (choice !== stored) leaveWord(choice);
-  if (!consentAllows(choice, script?.getAttribute('data-consent') ?? null)) return;
+  if (!choiceAllows(choice)) return;
   const mine = [];
   for (const { name, args, page, at, key } of early) {
     const copy = CALL_METHODS.includes(name) ? storedCopy(args) : null;
@@ -134,10 +148,9 @@ function keepEarlyCalls() {
 
 /** A left queue (left-queue.js) holding only the consent call that makes `choice`. */
 function leaveWord(choice) {
-  const word = choice === 'granted' ? 'consent.grant' : 'consent.revoke';
   try {
     window.localStorage.setItem(LEFT_QUEUE_KEY + LOAD_ID, JSON.stringify({ load: LOAD_ID,
-      at: Date.now(), calls: [word] }));
+      at: Date.now(), calls: [consentCall(choice)] }));
     wordLeft = true;
   } catch {
     // storage unavailable or full: the word goes with the page

@@ -881,14 +881,13 @@
   }
 
   // pagehide is the last event a page reliably gets, and a hidden page may be discarded unseen.
-  window.addEventListener('pagehide', () => {
+  const leaving = () => {
     savePending();
     leaveUnappliedWord();
-  });
+  };
+  window.addEventListener('pagehide', leaving);
   document.addEventListener('visibilitychange', () => {
-    if (document.visibilityState !== 'hidden') return;
-    savePending();
-    leaveUnappliedWord();
+    if (document.visibilityState === 'hidden') leaving();
   });
 
   // ---------------------------------------------------------------------------------------------
@@ -1007,9 +1006,11 @@
     return send({ kind: 'consent', granted }, granted ? 'consent granted' : 'consent revoked')
       .then((answer) => {
         // Python has stored the choice: a word left for the next page would only repeat it, or
-        // overrule what the visitor says after.
-        if (unappliedWord === word) unappliedWord = null;
-        handoff.takeWordBack();
+        // overrule what the visitor says after. A later word, still on its way, stays left.
+        if (unappliedWord === word) {
+          unappliedWord = null;
+          handoff.takeWordBack();
+        }
         return answer;
       });
   }
